@@ -1,0 +1,41 @@
+# Two commands on a fresh clone: `make demo` and `make test`. Everything else
+# (install, build) happens on the way, only when it is missing or stale.
+SHELL := /bin/bash
+NODE_MODULES := node_modules/.install-stamp
+BUILD := dist/.build-stamp
+SOURCES := $(shell find proto server client bench -name '*.ts' -o -name '*.tsx' -o -name '*.proto' 2>/dev/null)
+
+.PHONY: install build typecheck test demo server client bench clean
+
+install: $(NODE_MODULES)
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: $(BUILD)
+$(BUILD): $(NODE_MODULES) $(SOURCES) tsconfig.json
+	npm run -s build
+	@touch $@
+
+typecheck: $(NODE_MODULES)
+	npm run -s typecheck
+
+# JEST_ARGS lets .ci/run ask for a JSON summary.
+test: build typecheck
+	npm test -- $(JEST_ARGS)
+
+server: build
+	node dist/server/main.js $(ARGS)
+
+client: build
+	@test -n "$(ID)" || { echo 'usage: make client ID=+111111111 [ARGS="--server 127.0.0.1:50051"]'; exit 2; }
+	NODE_ENV=production node dist/client/main.js --id '$(ID)' $(ARGS)
+
+demo: build
+	@bash scripts/demo.sh
+
+bench: build
+	node dist/bench/main.js $(if $(QUICK),--quick,)
+
+clean:
+	rm -rf dist

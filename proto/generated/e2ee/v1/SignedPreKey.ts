@@ -1,0 +1,14 @@
+// Original file: proto/e2ee/v1/common.proto
+
+
+export interface SignedPreKey {
+  'id'?: (number);
+  'public_key'?: (Buffer | Uint8Array | string);
+  'signature'?: (Buffer | Uint8Array | string);
+}
+
+export interface SignedPreKey__Output {
+  'id': (number);
+  'public_key': (Buffer);
+  'signature': (Buffer);
+}
