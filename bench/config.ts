@@ -1,0 +1,72 @@
+/** Sizes and repetition counts of one bench run: the full form and the quick (CI) form. */
+
+export interface BenchConfig {
+  mode: 'full' | 'quick';
+  /** Repetitions of each measurement; the table quotes their median. */
+  repetitions: number;
+  grpcStreamMessages: number;
+  grpcUnaryCalls: number;
+  sqliteUnbatchedMessages: number;
+  sqliteBatchedMessages: number;
+  signalPairs: number;
+  signalSessionSetups: number;
+  relayMessages: number;
+  latencyMessages: number;
+  drainMessages: number;
+  endToEndMessages: number;
+  endToEndSessionSetups: number;
+  /** Scale step: envelopes queued over recipients, and the small database it is compared with. */
+  scaleEnvelopes: number;
+  scaleRecipients: number;
+  scaleSmallEnvelopes: number;
+  /** Recipients whose queues are drained (and timed) per repetition of the scale step. */
+  scaleDrainedRecipients: number;
+}
+
+/** Fixed by the issue: they define what the figures mean, so both forms share them. */
+export const PAYLOAD_BYTES = 120;
+export const GRPC_UNARY_IN_FLIGHT = 64;
+export const SQLITE_BATCH = 100;
+export const RELAY_IN_FLIGHT = 1_000;
+/** The most messages one Send may carry (API.md). */
+export const SEND_BATCH = 100;
+
+export const FULL: BenchConfig = {
+  mode: 'full',
+  repetitions: 5,
+  grpcStreamMessages: 100_000,
+  grpcUnaryCalls: 10_000,
+  sqliteUnbatchedMessages: 1_000,
+  sqliteBatchedMessages: 40_000,
+  signalPairs: 5_000,
+  signalSessionSetups: 300,
+  relayMessages: 30_000,
+  latencyMessages: 1_000,
+  drainMessages: 5_000,
+  endToEndMessages: 2_000,
+  endToEndSessionSetups: 40,
+  scaleEnvelopes: 1_000_000,
+  scaleRecipients: 10_000,
+  scaleSmallEnvelopes: 10_000,
+  scaleDrainedRecipients: 20,
+};
+
+export const QUICK: BenchConfig = {
+  mode: 'quick',
+  repetitions: 2,
+  grpcStreamMessages: 10_000,
+  grpcUnaryCalls: 1_000,
+  sqliteUnbatchedMessages: 100,
+  sqliteBatchedMessages: 4_000,
+  signalPairs: 500,
+  signalSessionSetups: 30,
+  relayMessages: 3_000,
+  latencyMessages: 100,
+  drainMessages: 5_000,
+  endToEndMessages: 200,
+  endToEndSessionSetups: 5,
+  scaleEnvelopes: 20_000,
+  scaleRecipients: 200,
+  scaleSmallEnvelopes: 2_000,
+  scaleDrainedRecipients: 5,
+};

@@ -1,0 +1,88 @@
+/**
+ * Limits of grpc-js itself on this machine, server in a child process as the
+ * real server is: server-streaming rate of 120-byte messages (backpressure
+ * honoured by the server) and unary call rate with 64 calls in flight.
+ */
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import { GRPC_UNARY_IN_FLIGHT, PAYLOAD_BYTES } from '../config.js';
+import { figure, type Figure } from '../figure.js';
+import type { Step, StepContext } from '../step.js';
+import { startNodeChild } from '../support/childProcess.js';
+import { nowMs, ratePerSecond } from '../support/clock.js';
+import { howFar } from '../support/progress.js';
+import { repeat, warmUpSize } from '../support/repeat.js';
+import { countRequest, RAW_SERVICE } from './rawGrpcService.js';
+
+const SERVER_SCRIPT = fileURLToPath(new URL('./rawGrpcServer.js', import.meta.url));
+const identity = (buffer: Buffer): Buffer => buffer;
+
+export const RAW_STREAM_RATE = 'limit.grpcStream';
+export const RAW_UNARY_RATE = 'limit.grpcUnary';
+
+export const rawGrpcLimits: Step = {
+  key: 'grpc',
+  name: 'limits: raw grpc-js streaming and unary',
+  async run({ config, progress }: StepContext): Promise<Figure[]> {
+    const server = await startNodeChild([SERVER_SCRIPT], 'raw gRPC server');
+    const client = new grpc.Client(server.address, grpc.credentials.createInsecure());
+    try {
+      const streamRates = await repeat({ repetitions: config.repetitions, progress, warmUp: true }, async (run) => {
+        const count = warmUpSize(config.grpcStreamMessages, run);
+        const startedAt = nowMs();
+        await receiveStream(client, count, (received) => run.report(howFar(received, count, 'streamed')));
+        return ratePerSecond(count, nowMs() - startedAt);
+      });
+      const unaryRates = await repeat({ repetitions: config.repetitions, progress, warmUp: true }, async (run) => {
+        const count = warmUpSize(config.grpcUnaryCalls, run);
+        const startedAt = nowMs();
+        await callUnary(client, count, GRPC_UNARY_IN_FLIGHT, (done) => run.report(howFar(done, count, 'calls')));
+        return ratePerSecond(count, nowMs() - startedAt);
+      });
+      return [
+        figure(RAW_STREAM_RATE, 'limit: grpc-js server stream, 120 B', 'msg/s', streamRates, {
+          details: { messagesPerRepetition: config.grpcStreamMessages },
+        }),
+        figure(RAW_UNARY_RATE, `limit: grpc-js unary, ${GRPC_UNARY_IN_FLIGHT} in flight`, 'call/s', unaryRates, {
+          details: { callsPerRepetition: config.grpcUnaryCalls },
+        }),
+      ];
+    } finally {
+      client.close();
+      await server.stop();
+    }
+  },
+};
+
+function receiveStream(client: grpc.Client, count: number, report: (received: number) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let received = 0;
+    const call = client.makeServerStreamRequest(RAW_SERVICE.stream.path, identity, identity, countRequest(count));
+    call.on('data', () => {
+      received += 1;
+      if (received % 1000 === 0) report(received);
+    });
+    call.on('error', reject);
+    call.on('end', () => (received === count ? resolve() : reject(new Error(`stream ended after ${received} of ${count}`))));
+  });
+}
+
+function callUnary(client: grpc.Client, count: number, inFlight: number, report: (done: number) => void): Promise<void> {
+  const payload = Buffer.alloc(PAYLOAD_BYTES, 0x5a);
+  let started = 0;
+  let done = 0;
+  return new Promise((resolve, reject) => {
+    const next = (): void => {
+      if (started >= count) return;
+      started += 1;
+      client.makeUnaryRequest(RAW_SERVICE.echo.path, identity, identity, payload, (error) => {
+        if (error) return reject(error);
+        done += 1;
+        if (done % 500 === 0) report(done);
+        if (done === count) resolve();
+        else next();
+      });
+    };
+    for (let i = 0; i < inFlight; i += 1) next();
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * Node child processes that announce themselves with a first stdout line
+ * "listening on HOST:PORT ...". Every child started here is recorded so
+ * that an error or Ctrl+C in the bench stops it too.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+const READY_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 5_000;
+const STDERR_KEPT = 4_000;
+
+const running = new Set<ChildProcess>();
+
+export interface StartedChild {
+  pid: number;
+  /** The first stdout line. */
+  readyLine: string;
+  /** HOST:PORT from the first line. */
+  address: string;
+  /** From spawn to the first stdout line. */
+  startupMs: number;
+  /** Resident memory now, from /proc/<pid>/status. */
+  residentKiB(): number;
+  /** Peak resident memory so far. */
+  peakResidentKiB(): number;
+  /** SIGTERM, then SIGKILL if it has not exited after a grace period. */
+  stop(): Promise<void>;
+}
+
+export async function startNodeChild(nodeArgs: string[], label: string): Promise<StartedChild> {
+  const startedAt = performance.now();
+  const child = spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let stderrTail = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderrTail = (stderrTail + chunk).slice(-STDERR_KEPT);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exited.then(() => running.delete(child));
+
+  const lines = createInterface({ input: child.stdout });
+  try {
+    const readyLine = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${label} printed nothing in ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      lines.once('line', (line) => {
+        clearTimeout(timer);
+        resolve(line);
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`${label} exited (${signal ?? code}) before it was ready: ${stderrTail.trim()}`));
+      });
+      child.once('error', reject);
+    });
+    const startupMs = performance.now() - startedAt;
+    const address = /^listening on (\S+)/.exec(readyLine)?.[1];
+    if (address === undefined) throw new Error(`${label} said "${readyLine}" instead of "listening on HOST:PORT"`);
+    // Later lines (the server's log) are read and dropped so a full pipe never stalls the child.
+    lines.on('line', () => {});
+    const pid = child.pid as number;
+    return {
+      pid,
+      readyLine,
+      address,
+      startupMs,
+      residentKiB: () => procStatusKiB(pid, 'VmRSS'),
+      peakResidentKiB: () => procStatusKiB(pid, 'VmHWM'),
+      stop: () => stopChild(child, exited),
+    };
+  } catch (error) {
+    await stopChild(child, exited);
+    throw error;
+  }
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const killTimer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(killTimer);
+}
+
+function procStatusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  if (!match?.[1]) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(match[1]);
+}
+
+/** Last resort on Ctrl+C or a crash: kill whatever is still running, synchronously. */
+export function killAllChildren(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}

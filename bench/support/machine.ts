@@ -1,0 +1,49 @@
+/** Facts about the machine and the software under test, kept with the results. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../../proto/loader.js';
+
+export interface MachineFacts {
+  cpuModel: string;
+  cores: number;
+  memoryMiB: number;
+  loadAverageAtStart: number[];
+  platform: string;
+  kernel: string;
+  node: string;
+  packages: Record<string, string>;
+  gitCommit: string | null;
+}
+
+const PACKAGES_UNDER_TEST = ['@grpc/grpc-js', '@signalapp/libsignal-client', 'better-sqlite3'];
+
+export function machineFacts(): MachineFacts {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryMiB: Math.round(os.totalmem() / 2 ** 20),
+    loadAverageAtStart: os.loadavg().map((load) => Math.round(load * 100) / 100),
+    platform: `${os.platform()} ${os.arch()}`,
+    kernel: os.release(),
+    node: process.version,
+    packages: Object.fromEntries(PACKAGES_UNDER_TEST.map((name) => [name, installedVersion(name)])),
+    gitCommit: gitCommit(),
+  };
+}
+
+function installedVersion(name: string): string {
+  const manifest = join(projectRoot(), 'node_modules', name, 'package.json');
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+/** The commit measured, or null outside a git checkout (a tarball, say). */
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: projectRoot(), encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,31 @@
+/** Runs a measurement several times with progress, after one untimed warm-up when asked. */
+import type { Progress } from './progress.js';
+
+export interface RepeatOptions {
+  repetitions: number;
+  progress: Progress;
+  /** Runs the measurement once first (JIT, connections, caches) and drops its result. */
+  warmUp?: boolean;
+}
+
+export interface Repetition {
+  /** Progress detail for the current run, e.g. "12,000/30,000 messages". */
+  report: (detail: string) => void;
+  /** True for the warm-up run: the measurement may use a smaller size. */
+  warmUp: boolean;
+}
+
+export async function repeat<T>(options: RepeatOptions, measure: (run: Repetition) => Promise<T>): Promise<T[]> {
+  const { repetitions, progress } = options;
+  if (options.warmUp) await measure({ report: (detail) => progress.update(`warm-up, ${detail}`), warmUp: true });
+  const results: T[] = [];
+  for (let rep = 1; rep <= repetitions; rep += 1) {
+    results.push(await measure({ report: (detail) => progress.update(`rep ${rep}/${repetitions}, ${detail}`), warmUp: false }));
+  }
+  return results;
+}
+
+/** A tenth of a size (at least 1), for warm-up runs. */
+export function warmUpSize(size: number, run: Repetition): number {
+  return run.warmUp ? Math.max(1, Math.ceil(size / 10)) : size;
+}
