@@ -1,0 +1,70 @@
+/** Server configuration: every default API.md names, in one place. */
+
+export interface RateRule {
+  /** Tokens available at once. */
+  burst: number;
+  /** One token comes back every `refillMs`. */
+  refillMs: number;
+}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dbPath: string;
+  /** Configured name; when absent, the random id kept in the database. */
+  serverId?: string;
+  rateLimits: boolean;
+  challengeTtlMs: number;
+  tokenTtlMs: number;
+  maxContentBytes: number;
+  maxReceiveBytes: number;
+  maxMessagesPerSend: number;
+  maxPreKeysPerList: number;
+  maxAckGuids: number;
+  maxInFlightPerStream: number;
+  queueCap: number;
+  envelopeTtlMs: number;
+  idempotencyTtlMs: number;
+  fetchDefaultLimit: number;
+  fetchMaxBytes: number;
+  rates: {
+    bundlePerTarget: RateRule;
+    bundlePerCaller: RateRule;
+    sendPerPair: RateRule;
+    registerPerNumber: RateRule;
+    failedAuthPerNumber: RateRule;
+  };
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  host: '127.0.0.1',
+  port: 50051,
+  dbPath: 'data/server.db',
+  rateLimits: true,
+  challengeTtlMs: 60 * SECOND,
+  tokenTtlMs: DAY,
+  maxContentBytes: 96 * 1024,
+  maxReceiveBytes: 256 * 1024,
+  maxMessagesPerSend: 100,
+  maxPreKeysPerList: 100,
+  maxAckGuids: 1000,
+  maxInFlightPerStream: 256,
+  queueCap: 10_000,
+  envelopeTtlMs: 30 * DAY,
+  idempotencyTtlMs: DAY,
+  fetchDefaultLimit: 100,
+  fetchMaxBytes: 2 * 1024 * 1024,
+  rates: {
+    bundlePerTarget: { burst: 6, refillMs: 10 * MINUTE },
+    bundlePerCaller: { burst: 100, refillMs: 10 * SECOND },
+    sendPerPair: { burst: 100, refillMs: 100 },
+    // "6 per 30 s": a bucket of 6 that refills one every 5 s.
+    registerPerNumber: { burst: 6, refillMs: 5 * SECOND },
+    failedAuthPerNumber: { burst: 10, refillMs: 6 * MINUTE },
+  },
+};

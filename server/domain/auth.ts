@@ -1,0 +1,123 @@
+/**
+ * Proof of possession of the identity key: single-use challenges and session
+ * tokens. Challenges live in memory only (60 s, single use; a restart simply
+ * voids them); tokens are stored as SHA-256 hashes so they survive a restart
+ * without the database ever holding a usable token.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { PublicKey } from '@signalapp/libsignal-client';
+import type { Db } from '../storage/database.js';
+import { findAccountByToken, insertToken } from '../storage/tokens.js';
+import type { Account, Clock } from './types.js';
+
+const AUTH_LABEL = 'e2ee-auth-v1';
+/** Outstanding challenges kept at most; the oldest are dropped first. */
+const MAX_CHALLENGES = 100_000;
+/** Outstanding challenges per number; asking again drops the oldest. */
+const MAX_CHALLENGES_PER_NUMBER = 8;
+
+/** The exact bytes a client signs: label 0 server_id 0 number 0 nonce. */
+export function challengeMessage(serverId: string, number: string, nonce: Uint8Array): Uint8Array<ArrayBuffer> {
+  const zero = Buffer.from([0]);
+  return new Uint8Array(
+    Buffer.concat([Buffer.from(AUTH_LABEL, 'ascii'), zero, Buffer.from(serverId, 'utf8'), zero, Buffer.from(number, 'utf8'), zero, nonce]),
+  );
+}
+
+export function hashToken(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+/** Checks an XEdDSA signature; a malformed key or signature is simply "no". */
+export function verifySignature(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    return PublicKey.deserialize(new Uint8Array(publicKey)).verify(new Uint8Array(message), new Uint8Array(signature));
+  } catch {
+    return false;
+  }
+}
+
+interface Outstanding {
+  number: string;
+  expiresAt: number;
+}
+
+export class ChallengeBook {
+  /** Keyed by hex nonce; Map order is issue order, so the first entries are the oldest. */
+  private readonly outstanding = new Map<string, Outstanding>();
+  /** Hex nonces outstanding per number, oldest first. */
+  private readonly byNumber = new Map<string, string[]>();
+
+  constructor(
+    readonly serverId: string,
+    private readonly ttlMs: number,
+    private readonly clock: Clock,
+  ) {}
+
+  issue(number: string): { nonce: Buffer; expiresAt: number } {
+    this.dropExpired();
+    const mine = this.byNumber.get(number);
+    if (mine && mine.length >= MAX_CHALLENGES_PER_NUMBER) this.forget(mine[0]!);
+    if (this.outstanding.size >= MAX_CHALLENGES) this.forget(this.outstanding.keys().next().value!);
+    const nonce = randomBytes(32);
+    const id = nonce.toString('hex');
+    const expiresAt = this.clock.now() + this.ttlMs;
+    this.outstanding.set(id, { number, expiresAt });
+    this.byNumber.set(number, [...(this.byNumber.get(number) ?? []), id]);
+    return { nonce, expiresAt };
+  }
+
+  /**
+   * Uses the nonce up (whatever the result) and checks that it was issued for
+   * `number`, is unexpired, and that `signature` over the challenge verifies
+   * with `identityKey`.
+   */
+  redeem(number: string, nonce: Uint8Array, signature: Uint8Array, identityKey: Uint8Array | undefined): boolean {
+    const id = Buffer.from(nonce).toString('hex');
+    const challenge = this.outstanding.get(id);
+    this.forget(id);
+    if (!challenge || challenge.number !== number || challenge.expiresAt <= this.clock.now()) return false;
+    if (!identityKey) return false;
+    return verifySignature(identityKey, challengeMessage(this.serverId, number, nonce), signature);
+  }
+
+  dropExpired(): void {
+    const now = this.clock.now();
+    for (const [id, c] of this.outstanding) {
+      if (c.expiresAt > now) break; // issue order is expiry order
+      this.forget(id);
+    }
+  }
+
+  private forget(id: string): void {
+    const challenge = this.outstanding.get(id);
+    if (!challenge) return;
+    this.outstanding.delete(id);
+    const rest = (this.byNumber.get(challenge.number) ?? []).filter((other) => other !== id);
+    if (rest.length > 0) this.byNumber.set(challenge.number, rest);
+    else this.byNumber.delete(challenge.number);
+  }
+}
+
+export class TokenIssuer {
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs: number,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A new opaque token for the account; call inside the write that creates or refreshes it. */
+  issue(db: Db, accountId: number): { token: string; expiresAt: number } {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = this.clock.now() + this.ttlMs;
+    insertToken(db, hashToken(token), accountId, expiresAt);
+    return { token, expiresAt };
+  }
+
+  accountFor(token: string): Account | undefined {
+    const row = findAccountByToken(this.db, hashToken(token), this.clock.now());
+    return (
+      row && { id: row.id, number: row.number, identityKey: row.identity_key, registrationId: row.registration_id }
+    );
+  }
+}

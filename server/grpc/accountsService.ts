@@ -1,0 +1,94 @@
+/** e2ee.v1.Accounts: challenges, authentication, registration, deregistration. */
+import type * as grpc from '@grpc/grpc-js';
+import type { AccountsHandlers } from '../../proto/generated/e2ee/v1/Accounts.js';
+import type { Session } from '../../proto/generated/e2ee/v1/Session.js';
+import type { AccountService } from '../domain/accounts.js';
+import type { ChallengeBook, TokenIssuer } from '../domain/auth.js';
+import type { RateLimiter } from '../domain/rateLimiter.js';
+import { findAccountByNumber } from '../storage/accounts.js';
+import type { Db } from '../storage/database.js';
+import type { Logger } from '../log.js';
+import { callerOf } from './auth.js';
+import { failureToRpcError, unauthenticated } from './errors.js';
+import { unary } from './handlers.js';
+import * as validate from './validate.js';
+
+export interface AccountsDeps {
+  db: Db;
+  accounts: AccountService;
+  challenges: ChallengeBook;
+  tokens: TokenIssuer;
+  limits: RateLimiter;
+  maxPreKeysPerList: number;
+  log: Logger;
+}
+
+const toSession = (s: { token: string; expiresAt: number }): Session => ({
+  token: s.token,
+  expires_at_ms: String(s.expiresAt),
+});
+
+export class AccountsService {
+  constructor(private readonly deps: AccountsDeps) {}
+
+  addToServer(server: grpc.Server, definition: grpc.ServiceDefinition): void {
+    const { accounts, challenges, tokens, limits, log, db } = this.deps;
+    const handlers: AccountsHandlers = {
+      GetChallenge: unary('GetChallenge', log, (req) => {
+        const number = validate.number(req.number);
+        const { nonce, expiresAt } = challenges.issue(number);
+        return { nonce, expires_at_ms: String(expiresAt), server_id: challenges.serverId };
+      }),
+
+      Authenticate: unary('Authenticate', log, (req) => {
+        const number = validate.number(req.number);
+        const gate = limits.peek('failedAuthPerNumber', number);
+        if (!gate.allowed) {
+          throw failureToRpcError({ kind: 'rate_limited', message: 'rate limit: failed authentications', retryAfterMs: gate.retryAfterMs });
+        }
+        const account = findAccountByNumber(db, number);
+        if (!challenges.redeem(number, req.nonce, req.signature, account?.identity_key) || !account) {
+          limits.take([{ rule: 'failedAuthPerNumber', key: number }]);
+          throw unauthenticated();
+        }
+        return toSession(tokens.issue(db, account.id));
+      }),
+
+      Register: unary('Register', log, async (req) => {
+        const number = validate.number(req.number);
+        const identityKey = validate.ecPublicKey(req.identity_key, 'identity_key');
+        const gate = limits.take([{ rule: 'registerPerNumber', key: number }]);
+        if (!gate.allowed) {
+          throw failureToRpcError({ kind: 'rate_limited', message: 'rate limit: registrations', retryAfterMs: gate.retryAfterMs });
+        }
+        // The challenge first: only the holder of the new identity key gets further.
+        if (!challenges.redeem(number, req.nonce, req.signature, identityKey)) throw unauthenticated();
+
+        if (!req.signed_pre_key) throw validate.missing('signed_pre_key');
+        if (!req.kyber_last_resort_pre_key) throw validate.missing('kyber_last_resort_pre_key');
+        const max = this.deps.maxPreKeysPerList;
+        const kyberLastResortPreKey = validate.signedKyberPreKey(req.kyber_last_resort_pre_key, identityKey, 'kyber_last_resort_pre_key');
+        const kyberPreKeys = validate.oneTimeKyberPreKeys(req.kyber_pre_keys, identityKey, max, 'kyber_pre_keys');
+        validate.unique([kyberLastResortPreKey.keyId, ...kyberPreKeys.map((k) => k.keyId)], 'kyber prekeys');
+        const outcome = await accounts.register({
+          number,
+          registrationId: validate.registrationId(req.registration_id),
+          identityKey,
+          signedPreKey: validate.signedEcPreKey(req.signed_pre_key, identityKey, 'signed_pre_key'),
+          kyberLastResortPreKey,
+          preKeys: validate.oneTimeEcPreKeys(req.pre_keys, max, 'pre_keys'),
+          kyberPreKeys,
+        });
+        if (!outcome.ok) throw failureToRpcError(outcome.failure);
+        return toSession(outcome.value);
+      }),
+
+      Deregister: unary('Deregister', log, async (_req, call) => {
+        const caller = callerOf(call.metadata, tokens);
+        await accounts.deregister(caller.id);
+        return {};
+      }),
+    };
+    server.addService(definition, handlers);
+  }
+}

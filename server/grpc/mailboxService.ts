@@ -1,0 +1,105 @@
+/** e2ee.v1.Mailbox: Send, Subscribe (flow-controlled stream), Fetch, Ack. */
+import * as grpc from '@grpc/grpc-js';
+import type { Envelope as WireEnvelope } from '../../proto/generated/e2ee/v1/Envelope.js';
+import type { MailboxHandlers } from '../../proto/generated/e2ee/v1/Mailbox.js';
+import type { MailboxEvent } from '../../proto/generated/e2ee/v1/MailboxEvent.js';
+import type { TokenIssuer } from '../domain/auth.js';
+import type { StreamEnd } from '../domain/delivery.js';
+import type { MailboxService } from '../domain/mailbox.js';
+import type { Envelope, OutgoingMessage } from '../domain/types.js';
+import type { ServerConfig } from '../config.js';
+import type { Logger } from '../log.js';
+import { callerOf } from './auth.js';
+import { failureToRpcError, invalidArgument } from './errors.js';
+import { serverStream, unary } from './handlers.js';
+import * as validate from './validate.js';
+
+export interface MailboxDeps {
+  mailbox: MailboxService;
+  tokens: TokenIssuer;
+  config: Pick<ServerConfig, 'maxMessagesPerSend' | 'maxContentBytes' | 'maxAckGuids'>;
+  log: Logger;
+}
+
+const CIPHERTEXT_TYPES = new Set([2, 3]);
+
+const envelopeToWire = (e: Envelope): WireEnvelope => ({
+  guid: e.guid,
+  source: e.source,
+  source_device: e.sourceDevice,
+  destination: e.destination,
+  type: e.type,
+  content: Buffer.from(e.content.buffer, e.content.byteOffset, e.content.byteLength),
+  client_timestamp: String(e.clientTimestamp),
+  server_timestamp: String(e.serverTimestamp),
+});
+
+const END_STATUS: Record<StreamEnd, { code: grpc.status; details: string }> = {
+  replaced: { code: grpc.status.ABORTED, details: 'replaced by a newer Subscribe of this account' },
+  sessions_ended: { code: grpc.status.UNAUTHENTICATED, details: 'session ended' },
+  shutdown: { code: grpc.status.UNAVAILABLE, details: 'server shutting down' },
+};
+
+export class MailboxGrpcService {
+  constructor(private readonly deps: MailboxDeps) {}
+
+  addToServer(server: grpc.Server, definition: grpc.ServiceDefinition): void {
+    const { mailbox, tokens, config, log } = this.deps;
+    const handlers: MailboxHandlers = {
+      Send: unary('Send', log, async (req, call) => {
+        const caller = callerOf(call.metadata, tokens);
+        const destination = validate.number(req.destination, 'destination');
+        validate.count(req.messages, 1, config.maxMessagesPerSend, 'messages');
+        const seen = new Set<string>();
+        const messages: OutgoingMessage[] = req.messages.map((m, i) => {
+          const guid = m.guid === '' ? '' : validate.uuid(m.guid, `messages[${i}].guid`);
+          if (guid !== '' && seen.has(guid)) throw invalidArgument(`messages[${i}].guid repeats an earlier guid in this call`);
+          seen.add(guid);
+          if (!CIPHERTEXT_TYPES.has(m.type)) throw invalidArgument(`messages[${i}].type must be 2 (Whisper) or 3 (PreKey)`);
+          return {
+            guid,
+            type: m.type,
+            content: validate.bytesWithin(m.content, 1, config.maxContentBytes, `messages[${i}].content`),
+            clientTimestamp: validate.timestamp(m.client_timestamp, `messages[${i}].client_timestamp`),
+          };
+        });
+        const outcome = await mailbox.send(caller, destination, messages);
+        if (!outcome.ok) throw failureToRpcError(outcome.failure);
+        return { guids: outcome.value.guids, server_timestamp: String(outcome.value.serverTimestamp) };
+      }),
+
+      Subscribe: serverStream('Subscribe', log, (_req, call) => {
+        const caller = callerOf(call.metadata, tokens);
+        const write = (event: MailboxEvent) => call.write(event);
+        const { detach } = mailbox.subscribe(
+          caller,
+          {
+            sendEnvelope: (e) => write({ envelope: envelopeToWire(e) }),
+            sendQueueEmpty: () => write({ queue_empty: {} }),
+            onDrain: (resume) => call.once('drain', resume),
+          },
+          (why) => {
+            detach();
+            call.emit('error', { ...END_STATUS[why], metadata: new grpc.Metadata() });
+          },
+        );
+        call.on('cancelled', detach);
+        call.on('close', detach);
+      }),
+
+      Fetch: unary('Fetch', log, (req, call) => {
+        const caller = callerOf(call.metadata, tokens);
+        const page = mailbox.fetch(caller, req.limit);
+        return { envelopes: page.envelopes.map(envelopeToWire), more: page.more };
+      }),
+
+      Ack: unary('Ack', log, async (req, call) => {
+        const caller = callerOf(call.metadata, tokens);
+        validate.count(req.guids, 0, config.maxAckGuids, 'guids');
+        const guids = req.guids.map((g, i) => validate.uuid(g, `guids[${i}]`));
+        return { removed: await mailbox.ack(caller, guids) };
+      }),
+    };
+    server.addService(definition, handlers);
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * `npm run server -- [options]`, and the operator command
+ * `npm run server -- accounts delete <number> [--db FILE]`.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { DEFAULT_CONFIG } from './config.js';
+import { startServer } from './app.js';
+import { AccountService } from './domain/accounts.js';
+import { TokenIssuer } from './domain/auth.js';
+import { systemClock } from './domain/types.js';
+import { createLogger } from './log.js';
+import { openDatabase } from './storage/database.js';
+import { WriteBatcher } from './storage/writeBatcher.js';
+
+const USAGE = `Usage: npm run server -- [options]
+       npm run server -- accounts delete <number> [--db FILE]
+
+Runs the e2ee messenger server (gRPC, package e2ee.v1).
+
+Options:
+  --host HOST        address to listen on (default ${DEFAULT_CONFIG.host})
+  --port PORT        port to listen on, 0 for any free one (default ${DEFAULT_CONFIG.port})
+  --db FILE          SQLite database file (default ${DEFAULT_CONFIG.dbPath})
+  --server-id NAME   name clients pin and sign into challenges
+                     (default: a random id kept in the database)
+  --no-rate-limits   turn rate limits off (load tests and benchmarks)
+  --log-level LEVEL  debug | info | warn | error (default info)
+  -h, --help         show this help
+
+Operator commands:
+  accounts delete <number>   free a number whose owner lost their identity key
+`;
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        db: { type: 'string' },
+        'server-id': { type: 'string' },
+        'no-rate-limits': { type: 'boolean' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function portOf(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_CONFIG.port;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--port must be 0..65535, got "${value}"`);
+  return port;
+}
+
+function levelOf(value: string | undefined) {
+  const level = value ?? 'info';
+  if (level !== 'debug' && level !== 'info' && level !== 'warn' && level !== 'error') {
+    throw new UsageError(`--log-level must be debug, info, warn or error, got "${level}"`);
+  }
+  return level;
+}
+
+async function deleteAccount(number: string | undefined, dbPath: string): Promise<void> {
+  if (!number) throw new UsageError('accounts delete needs a number, e.g. accounts delete +15551234567');
+  const db = openDatabase(dbPath);
+  try {
+    const log = createLogger('warn');
+    const writes = new WriteBatcher(db);
+    const tokens = new TokenIssuer(db, DEFAULT_CONFIG.tokenTtlMs, systemClock);
+    const accounts = new AccountService(db, writes, tokens, systemClock, log, () => {});
+    const outcome = await accounts.deleteByNumber(number);
+    if (!outcome.ok) throw new UsageError(`no account ${number} in ${dbPath}`);
+    console.log(`deleted account ${number}; the number is free to register again`);
+  } finally {
+    db.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parse(argv);
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const dbPath = resolve(values.db ?? DEFAULT_CONFIG.dbPath);
+  if (positionals[0] === 'accounts' && positionals[1] === 'delete') return deleteAccount(positionals[2], dbPath);
+  if (positionals.length > 0) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
+
+  const log = createLogger(levelOf(values['log-level']));
+  const server = await startServer({
+    host: values.host ?? DEFAULT_CONFIG.host,
+    port: portOf(values.port),
+    dbPath,
+    serverId: values['server-id'],
+    rateLimits: !values['no-rate-limits'],
+    log,
+  });
+  console.log(`listening on ${server.address} db=${server.dbPath} server_id=${server.serverId}`);
+
+  const shutdown = (signal: string) => {
+    log.info('shutting down', { signal });
+    server.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`error while stopping: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(`server: ${message}`);
+  if (err instanceof UsageError) console.error('Run with --help for usage.');
+  process.exit(err instanceof UsageError ? 2 : 1);
+});

@@ -1,0 +1,134 @@
+import type { Db } from './database.js';
+import { stmt } from './statements.js';
+
+export interface NewEnvelope {
+  guid: string;
+  destinationId: number;
+  source: string;
+  sourceDevice: number;
+  type: number;
+  content: Uint8Array;
+  clientTimestamp: number;
+  serverTimestamp: number;
+}
+
+export interface StoredEnvelope {
+  id: number;
+  guid: string;
+  source: string;
+  sourceDevice: number;
+  type: number;
+  content: Buffer;
+  clientTimestamp: number;
+  serverTimestamp: number;
+}
+
+interface EnvelopeRow {
+  id: number;
+  guid: string;
+  source: string;
+  source_device: number;
+  type: number;
+  content: Buffer;
+  client_timestamp: number;
+  server_timestamp: number;
+}
+
+const toEnvelope = (row: EnvelopeRow): StoredEnvelope => ({
+  id: row.id,
+  guid: row.guid,
+  source: row.source,
+  sourceDevice: row.source_device,
+  type: row.type,
+  content: row.content,
+  clientTimestamp: row.client_timestamp,
+  serverTimestamp: row.server_timestamp,
+});
+
+/** Stores one envelope and counts it in the recipient's queue. Returns its id (the queue order). */
+export function insertEnvelope(db: Db, e: NewEnvelope): number {
+  const result = stmt(
+    db,
+    `INSERT INTO envelopes (guid, destination_id, source, source_device, type, content, client_timestamp, server_timestamp)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(e.guid, e.destinationId, e.source, e.sourceDevice, e.type, e.content, e.clientTimestamp, e.serverTimestamp);
+  stmt(db, 'UPDATE accounts SET queued = queued + 1 WHERE id = ?').run(e.destinationId);
+  return Number(result.lastInsertRowid);
+}
+
+/** The recipient's envelopes after `afterId` in stored order, skipping ones stored before `notBefore`. */
+export function envelopesAfter(
+  db: Db,
+  destinationId: number,
+  afterId: number,
+  notBefore: number,
+  limit: number,
+): StoredEnvelope[] {
+  const rows = stmt(
+    db,
+    `SELECT id, guid, source, source_device, type, content, client_timestamp, server_timestamp
+     FROM envelopes WHERE destination_id = ? AND id > ? AND server_timestamp >= ? ORDER BY id LIMIT ?`,
+  ).all(destinationId, afterId, notBefore, limit) as EnvelopeRow[];
+  return rows.map(toEnvelope);
+}
+
+export function newestEnvelopeId(db: Db, destinationId: number): number {
+  const row = stmt(db, 'SELECT MAX(id) AS id FROM envelopes WHERE destination_id = ?').get(destinationId) as {
+    id: number | null;
+  };
+  return row.id ?? 0;
+}
+
+/** Removes the recipient's own envelopes among `guids`; other accounts' guids match nothing. */
+export function deleteEnvelopes(db: Db, destinationId: number, guids: readonly string[]): number {
+  const del = stmt(db, 'DELETE FROM envelopes WHERE guid = ? AND destination_id = ?');
+  let removed = 0;
+  for (const guid of guids) removed += del.run(guid, destinationId).changes;
+  if (removed > 0) stmt(db, 'UPDATE accounts SET queued = queued - ? WHERE id = ?').run(removed, destinationId);
+  return removed;
+}
+
+/** Drops envelopes stored before `cutoff`, keeping each recipient's queue count right. */
+export function deleteEnvelopesOlderThan(db: Db, cutoff: number): number {
+  const perDestination = stmt(
+    db,
+    'SELECT destination_id, COUNT(*) AS n FROM envelopes WHERE server_timestamp < ? GROUP BY destination_id',
+  ).all(cutoff) as { destination_id: number; n: number }[];
+  for (const { destination_id, n } of perDestination) {
+    stmt(db, 'UPDATE accounts SET queued = queued - ? WHERE id = ?').run(n, destination_id);
+  }
+  return stmt(db, 'DELETE FROM envelopes WHERE server_timestamp < ?').run(cutoff).changes;
+}
+
+export interface SendReceipt {
+  digest: Buffer;
+  envelopeGuid: string;
+  serverTimestamp: number;
+}
+
+/** A sender's idempotency key, if it was used after `notBefore`. */
+export function findSendReceipt(db: Db, sourceId: number, clientGuid: string, notBefore: number): SendReceipt | undefined {
+  const row = stmt(
+    db,
+    `SELECT digest, envelope_guid, server_timestamp FROM send_receipts
+     WHERE source_id = ? AND client_guid = ? AND server_timestamp >= ?`,
+  ).get(sourceId, clientGuid, notBefore) as
+    | { digest: Buffer; envelope_guid: string; server_timestamp: number }
+    | undefined;
+  return row && { digest: row.digest, envelopeGuid: row.envelope_guid, serverTimestamp: row.server_timestamp };
+}
+
+export function insertSendReceipt(
+  db: Db,
+  r: { sourceId: number; clientGuid: string; digest: Uint8Array; envelopeGuid: string; serverTimestamp: number },
+): void {
+  stmt(
+    db,
+    `INSERT OR REPLACE INTO send_receipts (source_id, client_guid, digest, envelope_guid, server_timestamp)
+     VALUES (?, ?, ?, ?, ?)`,
+  ).run(r.sourceId, r.clientGuid, r.digest, r.envelopeGuid, r.serverTimestamp);
+}
+
+export function deleteSendReceiptsOlderThan(db: Db, cutoff: number): number {
+  return stmt(db, 'DELETE FROM send_receipts WHERE server_timestamp < ?').run(cutoff).changes;
+}

@@ -1,0 +1,86 @@
+/**
+ * Numbered, forward-only schema migrations. Migration N moves the database
+ * from user_version N-1 to N. Never edit a migration that has shipped: add one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: accounts, keys, sessions, mailbox, idempotency keys, server metadata.
+  `
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE accounts (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    identity_key BLOB NOT NULL,
+    registration_id INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    -- envelopes waiting for this account; kept in step with the envelopes table
+    queued INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+
+  CREATE TABLE auth_tokens (
+    token_hash BLOB PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX auth_tokens_by_account ON auth_tokens(account_id);
+
+  CREATE TABLE signed_prekeys (
+    account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    key_id INTEGER NOT NULL,
+    public_key BLOB NOT NULL,
+    signature BLOB NOT NULL
+  ) STRICT;
+
+  CREATE TABLE kyber_last_resort_prekeys (
+    account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    key_id INTEGER NOT NULL,
+    public_key BLOB NOT NULL,
+    signature BLOB NOT NULL
+  ) STRICT;
+
+  CREATE TABLE one_time_prekeys (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    key_id INTEGER NOT NULL,
+    public_key BLOB NOT NULL,
+    PRIMARY KEY (account_id, key_id)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE one_time_kyber_prekeys (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    key_id INTEGER NOT NULL,
+    public_key BLOB NOT NULL,
+    signature BLOB NOT NULL,
+    PRIMARY KEY (account_id, key_id)
+  ) STRICT, WITHOUT ROWID;
+
+  -- AUTOINCREMENT: ids are never reused, so a stream's cursor (id > last sent)
+  -- can never skip an envelope stored after the newest one was deleted.
+  CREATE TABLE envelopes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    guid TEXT NOT NULL UNIQUE,
+    destination_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    source_device INTEGER NOT NULL,
+    type INTEGER NOT NULL,
+    content BLOB NOT NULL,
+    client_timestamp INTEGER NOT NULL,
+    server_timestamp INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX envelopes_by_destination ON envelopes(destination_id, id);
+  CREATE INDEX envelopes_by_age ON envelopes(server_timestamp);
+
+  -- Sender idempotency keys: (source, client guid) -> the envelope it made.
+  CREATE TABLE send_receipts (
+    source_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    client_guid TEXT NOT NULL,
+    digest BLOB NOT NULL,
+    envelope_guid TEXT NOT NULL,
+    server_timestamp INTEGER NOT NULL,
+    PRIMARY KEY (source_id, client_guid)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX send_receipts_by_age ON send_receipts(server_timestamp);
+  `,
+];
