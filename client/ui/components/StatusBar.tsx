@@ -1,0 +1,45 @@
+import { Box, Text } from 'ink';
+import type { ConnectionState } from '../../core/api.js';
+import { describeConnection } from '../format.js';
+import { useClock } from '../hooks/useClock.js';
+import type { Registration } from '../state/uiState.js';
+
+export interface StatusBarProps {
+  ownNumber: string;
+  serverAddress: string;
+  registration: Registration;
+  connection: ConnectionState;
+  catchingUp: number;
+  notice?: string;
+  lastError?: string;
+}
+
+const CONNECTION_COLOR: Record<ConnectionState['state'], string> = {
+  connected: 'green',
+  connecting: 'yellow',
+  reconnecting: 'yellow',
+  offline: 'red',
+};
+
+/** One line: who and where we are, the connection, catching up, the last notice and error. */
+export function StatusBar(props: StatusBarProps) {
+  const { connection } = props;
+  // The reconnect countdown is live: tick while there is one.
+  const now = useClock(connection.state === 'reconnecting');
+  return (
+    <Box height={1} overflow="hidden">
+      <Text wrap="truncate-end">
+        <Text bold>{props.ownNumber}</Text>
+        <Text dimColor> @ {props.serverAddress} │ </Text>
+        {props.registration === 'registered' ? (
+          <Text color={CONNECTION_COLOR[connection.state]}>{describeConnection(connection, now)}</Text>
+        ) : (
+          <Text color="yellow">{props.registration === 'registering' ? 'registering…' : 'not registered'}</Text>
+        )}
+        {props.catchingUp > 0 && <Text color="cyan"> │ catching up ({props.catchingUp} left)</Text>}
+        {props.notice && <Text> │ {props.notice}</Text>}
+        {props.lastError && <Text color="red"> │ error: {props.lastError}</Text>}
+      </Text>
+    </Box>
+  );
+}

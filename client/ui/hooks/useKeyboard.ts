@@ -1,0 +1,89 @@
+/**
+ * The one keyboard owner: every key goes through this handler, which dispatches by
+ * focus. KEY_HELP lists these bindings for /help; keep the two together.
+ */
+import { useInput, type Key } from 'ink';
+import { useUiActions, useUiState, type UiActions } from '../state/contexts.js';
+import {
+  deleteBackward,
+  deleteWordBackward,
+  emptyDraft,
+  insertText,
+  moveLeft,
+  moveLineEnd,
+  moveLineStart,
+  moveRight,
+  type Draft,
+} from '../state/lineEditor.js';
+
+export const KEY_HELP: ReadonlyArray<readonly [keys: string, meaning: string]> = [
+  ['Enter', 'send the message / run the command (in the list: back to typing)'],
+  ['Ctrl+N, Alt+Enter, Ctrl+J', 'new line in the message'],
+  ['Tab, Shift+Tab', 'move focus: input, conversations, history'],
+  ['Up, Down', 'pick a conversation (history focused: scroll a line)'],
+  ['PgUp, PgDn', 'scroll the history a page'],
+  ['Home, End', 'start/end of the line (history focused: oldest/newest)'],
+  ['Left, Right, Ctrl+A, Ctrl+E', 'move in the line'],
+  ['Backspace, Ctrl+W, Ctrl+U', 'delete a character, a word, the whole line'],
+  ['Esc', 'close this screen, clear the status messages'],
+  ['Ctrl+C', 'quit'],
+];
+
+/** Far enough to reach either end of any history. */
+const TO_THE_END = Number.MAX_SAFE_INTEGER;
+
+export function useKeyboard(pageHeight: number): void {
+  const { focus } = useUiState();
+  const actions = useUiActions();
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') return actions.quit();
+    if (key.escape) return actions.dismiss();
+    if (key.tab) return actions.cycleFocus(key.shift ? -1 : 1);
+    if (key.pageUp) return actions.scrollHistory(Math.max(1, pageHeight - 1));
+    if (key.pageDown) return actions.scrollHistory(-Math.max(1, pageHeight - 1));
+    if (focus === 'history' && handleHistoryKey(key, actions)) return;
+    if (key.upArrow) return actions.pickConversation(-1);
+    if (key.downArrow) return actions.pickConversation(1);
+    if (key.return && !key.meta && focus !== 'input') return actions.setFocus('input');
+    if (key.return && !key.meta) return actions.submit();
+
+    if (!editsDraft(input, key)) return;
+    if (focus !== 'input') actions.setFocus('input');
+    actions.editDraft((draft) => editDraft(draft, input, key));
+  });
+}
+
+function handleHistoryKey(key: Key, actions: UiActions): boolean {
+  if (key.upArrow) actions.scrollHistory(1);
+  else if (key.downArrow) actions.scrollHistory(-1);
+  else if (key.home) actions.scrollHistory(TO_THE_END);
+  else if (key.end) actions.scrollHistory(-TO_THE_END);
+  else return false;
+  return true;
+}
+
+function isNewLine(input: string, key: Key): boolean {
+  return (key.return && key.meta) || (key.ctrl && input === 'n') || input === '\n';
+}
+
+const EDITING_CTRL_KEYS = new Set(['a', 'e', 'w', 'u']);
+
+function editsDraft(input: string, key: Key): boolean {
+  if (isNewLine(input, key) || key.backspace || key.delete || key.leftArrow || key.rightArrow) return true;
+  if (key.home || key.end) return true;
+  if (key.ctrl) return EDITING_CTRL_KEYS.has(input);
+  return !key.meta && input !== '';
+}
+
+function editDraft(draft: Draft, input: string, key: Key): Draft {
+  if (isNewLine(input, key)) return insertText(draft, '\n');
+  if (key.backspace || key.delete) return deleteBackward(draft);
+  if (key.leftArrow) return moveLeft(draft);
+  if (key.rightArrow) return moveRight(draft);
+  if (key.home || (key.ctrl && input === 'a')) return moveLineStart(draft);
+  if (key.end || (key.ctrl && input === 'e')) return moveLineEnd(draft);
+  if (key.ctrl && input === 'w') return deleteWordBackward(draft);
+  if (key.ctrl && input === 'u') return emptyDraft;
+  if (key.ctrl) return draft;
+  return insertText(draft, input);
+}

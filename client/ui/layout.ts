@@ -1,0 +1,53 @@
+/** Splits the terminal into the panes; one place, so the views and the scroll keys agree. */
+export interface TerminalSize {
+  rows: number;
+  columns: number;
+}
+
+export interface ScreenLayout {
+  width: number;
+  /** One row short of the terminal: a frame as tall as the terminal makes Ink clear the screen on every render. */
+  height: number;
+  mainHeight: number;
+  listWidth: number;
+  conversationWidth: number;
+  inputHeight: number;
+}
+
+/** The input line grows with a multi-line message up to this many lines. */
+export const MAX_INPUT_LINES = 5;
+const BORDER = 2;
+const PADDING_X = 2;
+const STATUS_BAR_HEIGHT = 1;
+/** The conversation's title line. */
+const TITLE_HEIGHT = 1;
+export const BANNER_HEIGHT = 2;
+
+export function screenLayout(size: TerminalSize, draftLines: number): ScreenLayout {
+  const height = Math.max(8, size.rows - 1);
+  const width = Math.max(40, size.columns);
+  const inputHeight = BORDER + Math.min(Math.max(1, draftLines), MAX_INPUT_LINES);
+  const listWidth = Math.min(30, Math.max(18, Math.floor(width / 4)));
+  return {
+    width,
+    height,
+    mainHeight: Math.max(BORDER + TITLE_HEIGHT + 1, height - STATUS_BAR_HEIGHT - inputHeight),
+    listWidth,
+    conversationWidth: width - listWidth,
+    inputHeight,
+  };
+}
+
+/** The message area inside the conversation pane. */
+export function historyViewport(layout: ScreenLayout, showsBanner: boolean): { width: number; height: number } {
+  const height = layout.mainHeight - BORDER - TITLE_HEIGHT - (showsBanner ? BANNER_HEIGHT : 0);
+  return { width: Math.max(10, layout.conversationWidth - BORDER - PADDING_X), height: Math.max(1, height) };
+}
+
+/** Rows of the conversation list inside its pane (below its title). */
+export function listViewport(layout: ScreenLayout): { width: number; height: number } {
+  return {
+    width: Math.max(4, layout.listWidth - BORDER - PADDING_X),
+    height: Math.max(1, layout.mainHeight - BORDER - TITLE_HEIGHT),
+  };
+}

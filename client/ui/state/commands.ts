@@ -1,0 +1,90 @@
+/**
+ * What the user typed, parsed: a slash command or text for the open conversation.
+ * The words and aliases are the CLI's (DESIGN.md), prefixed with `/`.
+ */
+export type Command =
+  | { kind: 'text'; text: string }
+  | { kind: 'register'; onlyIfUnregistered: boolean }
+  | { kind: 'unregister' }
+  | { kind: 'fetchKeys'; number: string }
+  | { kind: 'send'; number: string; text: string }
+  | { kind: 'receive' }
+  | { kind: 'chat'; number: string }
+  | { kind: 'verify'; number: string }
+  | { kind: 'trust'; number: string }
+  | { kind: 'search'; text: string }
+  | { kind: 'help' }
+  | { kind: 'quit' }
+  | { kind: 'invalid'; message: string };
+
+/** API.md's account id. */
+const NUMBER = /^\+[1-9][0-9]{6,14}$/;
+
+/** Shown by /help, one line per command. */
+export const COMMAND_HELP: ReadonlyArray<readonly [usage: string, meaning: string]> = [
+  ['/chat <number>', 'open (or start) the conversation with <number>'],
+  ['/send <number> <text>, /s', 'send <text> to <number> without switching'],
+  ['/register, /r', 'register this number (/r: only while not registered)'],
+  ['/fetch_keys <number>, /f', "fetch the contact's keys and show the safety number"],
+  ['/verify <number>', 'show the safety number to compare with the contact'],
+  ['/trust <number>', "accept the contact's new identity key"],
+  ['/recv', 'fetch whatever is queued (also happens live)'],
+  ['/search <text>', 'search the local history'],
+  ['/unregister', 'delete this account on the server (history stays)'],
+  ['/help', 'this screen'],
+  ['/quit, /q, /exit, /e', 'leave'],
+];
+
+export function parseCommand(line: string): Command {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('/')) return { kind: 'text', text: line.trimEnd() };
+  const [word = '', ...args] = trimmed.slice(1).split(/[ \t]+/);
+  switch (word.toLowerCase()) {
+    case 'register':
+      return { kind: 'register', onlyIfUnregistered: false };
+    case 'r':
+      return { kind: 'register', onlyIfUnregistered: true };
+    case 'unregister':
+      return { kind: 'unregister' };
+    case 'fetch_keys':
+    case 'f':
+      return withNumber(word, args, (number) => ({ kind: 'fetchKeys', number }));
+    case 'send':
+    case 's': {
+      const text = args.slice(1).join(' ');
+      if (text === '') return { kind: 'invalid', message: `usage: /${word} <number> <message>` };
+      return withNumber(word, args, (number) => ({ kind: 'send', number, text }));
+    }
+    case 'recv':
+    case 'receive':
+      return { kind: 'receive' };
+    case 'chat':
+      return withNumber(word, args, (number) => ({ kind: 'chat', number }));
+    case 'verify':
+      return withNumber(word, args, (number) => ({ kind: 'verify', number }));
+    case 'trust':
+      return withNumber(word, args, (number) => ({ kind: 'trust', number }));
+    case 'search':
+      return args.length === 0
+        ? { kind: 'invalid', message: 'usage: /search <text>' }
+        : { kind: 'search', text: args.join(' ') };
+    case 'help':
+    case 'h':
+    case '?':
+      return { kind: 'help' };
+    case 'quit':
+    case 'q':
+    case 'exit':
+    case 'e':
+      return { kind: 'quit' };
+    default:
+      return { kind: 'invalid', message: `unknown command /${word} (try /help)` };
+  }
+}
+
+function withNumber(word: string, args: string[], make: (number: string) => Command): Command {
+  const number = args[0];
+  if (number === undefined) return { kind: 'invalid', message: `usage: /${word} <number>` };
+  if (!NUMBER.test(number)) return { kind: 'invalid', message: `not a phone number: ${number} (like +111111111)` };
+  return make(number);
+}

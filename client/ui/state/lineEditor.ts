@@ -1,0 +1,56 @@
+/** The input line's text and cursor, edited by pure functions (the keyboard hook applies them). */
+export interface Draft {
+  text: string;
+  /** Index into `text`, 0..text.length. */
+  cursor: number;
+}
+
+export const emptyDraft: Draft = { text: '', cursor: 0 };
+
+export function insertText(draft: Draft, input: string): Draft {
+  // Pasted text arrives in one chunk; a pasted carriage return is a new line, not "send".
+  const text = input.replace(/\r\n?/g, '\n');
+  return {
+    text: draft.text.slice(0, draft.cursor) + text + draft.text.slice(draft.cursor),
+    cursor: draft.cursor + text.length,
+  };
+}
+
+export function deleteBackward(draft: Draft): Draft {
+  if (draft.cursor === 0) return draft;
+  const start = previousCodePoint(draft.text, draft.cursor);
+  return { text: draft.text.slice(0, start) + draft.text.slice(draft.cursor), cursor: start };
+}
+
+export function deleteWordBackward(draft: Draft): Draft {
+  const before = draft.text.slice(0, draft.cursor);
+  const start = before.replace(/\S+\s*$|\s+$/, '').length;
+  return { text: draft.text.slice(0, start) + draft.text.slice(draft.cursor), cursor: start };
+}
+
+export function moveLeft(draft: Draft): Draft {
+  return { ...draft, cursor: previousCodePoint(draft.text, draft.cursor) };
+}
+
+export function moveRight(draft: Draft): Draft {
+  if (draft.cursor >= draft.text.length) return draft;
+  const code = draft.text.codePointAt(draft.cursor) ?? 0;
+  return { ...draft, cursor: draft.cursor + (code > 0xffff ? 2 : 1) };
+}
+
+/** Start of the current line (multi-line drafts). */
+export function moveLineStart(draft: Draft): Draft {
+  return { ...draft, cursor: draft.text.lastIndexOf('\n', draft.cursor - 1) + 1 };
+}
+
+export function moveLineEnd(draft: Draft): Draft {
+  const end = draft.text.indexOf('\n', draft.cursor);
+  return { ...draft, cursor: end === -1 ? draft.text.length : end };
+}
+
+function previousCodePoint(text: string, index: number): number {
+  if (index <= 0) return 0;
+  const low = text.charCodeAt(index - 1);
+  const isLowSurrogate = low >= 0xdc00 && low <= 0xdfff;
+  return isLowSurrogate && index >= 2 ? index - 2 : index - 1;
+}

@@ -1,0 +1,211 @@
+/** The only writer of UiState. Pure: the hooks do the I/O and dispatch what happened. */
+import type { ChatMessage, ClientEvent, ConversationSummary, DeliveryStatus } from '../../core/api.js';
+import type { Draft } from './lineEditor.js';
+import {
+  FOCUS_ORDER,
+  sortByActivity,
+  visibleConversations,
+  type Focus,
+  type History,
+  type Panel,
+  type Registration,
+  type UiState,
+} from './uiState.js';
+
+export type UiAction =
+  /** A batch of core events, with the conversation list read once after them. */
+  | { type: 'clientEvents'; events: ClientEvent[]; conversations: ConversationSummary[] }
+  | { type: 'conversationsLoaded'; conversations: ConversationSummary[] }
+  /** `older`: a page from before what is loaded; otherwise the newest page. */
+  | { type: 'historyLoaded'; conversation: string; messages: ChatMessage[]; complete: boolean; older: boolean }
+  | { type: 'open'; number: string; at: number }
+  | { type: 'pickConversation'; delta: number }
+  | { type: 'focus'; focus: Focus }
+  | { type: 'cycleFocus'; delta: number }
+  | { type: 'scroll'; delta: number; max: number }
+  | { type: 'draft'; draft: Draft }
+  | { type: 'panel'; panel: Panel }
+  | { type: 'notice'; text: string }
+  | { type: 'error'; message: string }
+  | { type: 'clearMessages' }
+  | { type: 'registration'; registration: Registration }
+  | { type: 'sendStarted'; localId: number; conversation: string; text: string; at: number }
+  | { type: 'sendSucceeded'; localId: number; message: ChatMessage }
+  | { type: 'sendFailed'; localId: number; conversation: string; error: string };
+
+const STATUS_RANK: Record<DeliveryStatus, number> = { sending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
+
+export function uiReducer(state: UiState, action: UiAction): UiState {
+  switch (action.type) {
+    case 'clientEvents':
+      return withConversations(action.events.reduce(applyEvent, state), action.conversations);
+    case 'conversationsLoaded':
+      return withConversations(state, action.conversations);
+    case 'historyLoaded':
+      return withHistory(state, action.conversation, (history) => {
+        const known = new Set(history.messages.map((m) => m.id));
+        const fresh = action.messages.filter((m) => !known.has(m.id));
+        return {
+          messages: action.older ? [...fresh, ...history.messages] : mergeById(history.messages, fresh),
+          complete: action.older || history.messages.length === 0 ? action.complete : history.complete,
+        };
+      });
+    case 'open': {
+      const listed = visibleConversations(state).some((c) => c.number === action.number);
+      const started = listed
+        ? state.started
+        : [...state.started, { number: action.number, lastActivity: action.at, unread: 0, identityChanged: false }];
+      return { ...state, open: action.number, started, scroll: 0, panel: { kind: 'none' } };
+    }
+    case 'pickConversation': {
+      const list = visibleConversations(state);
+      if (list.length === 0) return state;
+      const current = list.findIndex((c) => c.number === state.open);
+      const index = clamp(current === -1 ? 0 : current + action.delta, 0, list.length - 1);
+      const number = list[index]?.number;
+      if (number === state.open && state.panel.kind === 'none') return state;
+      return { ...state, open: number, scroll: 0, panel: { kind: 'none' } };
+    }
+    case 'focus':
+      return { ...state, focus: action.focus };
+    case 'cycleFocus': {
+      const index = FOCUS_ORDER.indexOf(state.focus) + action.delta;
+      const focus = FOCUS_ORDER[(index + FOCUS_ORDER.length) % FOCUS_ORDER.length] ?? 'input';
+      return { ...state, focus };
+    }
+    case 'scroll':
+      return { ...state, scroll: clamp(state.scroll + action.delta, 0, Math.max(0, action.max)) };
+    case 'draft':
+      return { ...state, draft: action.draft };
+    case 'panel':
+      return { ...state, panel: action.panel };
+    case 'notice':
+      return { ...state, notice: action.text };
+    case 'error':
+      return { ...state, lastError: action.message };
+    case 'clearMessages':
+      return { ...state, notice: undefined, lastError: undefined };
+    case 'registration':
+      return { ...state, registration: action.registration };
+    case 'sendStarted': {
+      const pending: ChatMessage = {
+        id: action.localId,
+        conversation: action.conversation,
+        direction: 'outgoing',
+        sender: state.ownNumber,
+        text: action.text,
+        timestamp: action.at,
+        storedAt: action.at,
+        status: 'sending',
+      };
+      return { ...appendMessage(state, pending), scroll: action.conversation === state.open ? 0 : state.scroll };
+    }
+    case 'sendSucceeded':
+      return replaceMessage(state, action.message.conversation, action.localId, () => action.message);
+    case 'sendFailed':
+      return replaceMessage(state, action.conversation, action.localId, (m) => ({
+        ...m,
+        status: 'failed',
+        error: action.error,
+      }));
+  }
+}
+
+function applyEvent(state: UiState, event: ClientEvent): UiState {
+  switch (event.event) {
+    case 'message':
+      return appendMessage(state, {
+        id: event.id,
+        conversation: event.from,
+        direction: 'incoming',
+        sender: event.from,
+        text: event.text,
+        timestamp: event.timestamp,
+        storedAt: event.timestamp,
+      });
+    case 'status':
+      return updateStatus(state, event.conversation, event.timestamp, event.status, event.error);
+    case 'connection':
+      return { ...state, connection: event.connection };
+    case 'queue':
+      return { ...state, catchingUp: event.empty ? 0 : event.pending };
+    case 'registered':
+      return { ...state, registration: 'registered' };
+    case 'unregistered':
+      return { ...state, registration: 'unregistered' };
+    case 'error':
+      return { ...state, lastError: event.message };
+    default:
+      // keys, sent, receipt, identity_changed, trusted: the conversation list read with the batch shows them.
+      return state;
+  }
+}
+
+/** Takes the core's list; the conversation on screen has nothing unread (its read receipts are on their way). */
+function withConversations(state: UiState, conversations: ConversationSummary[]): UiState {
+  const onScreen = state.panel.kind === 'none' ? state.open : undefined;
+  const listed = new Set(conversations.map((c) => c.number));
+  return {
+    ...state,
+    conversations: sortByActivity(conversations.map((c) => (c.number === onScreen ? { ...c, unread: 0 } : c))),
+    started: state.started.filter((c) => !listed.has(c.number)),
+    open: state.open ?? sortByActivity(conversations)[0]?.number,
+  };
+}
+
+/** Only loaded histories are kept in memory; others load from the database when opened. */
+function appendMessage(state: UiState, message: ChatMessage): UiState {
+  if (!state.histories[message.conversation]) return state;
+  return withHistory(state, message.conversation, (history) => ({
+    ...history,
+    messages: mergeById(history.messages, [message]),
+  }));
+}
+
+function updateStatus(
+  state: UiState,
+  conversation: string,
+  timestamp: number,
+  status: DeliveryStatus,
+  error: string | undefined,
+): UiState {
+  const history = state.histories[conversation];
+  const index = history?.messages.findLastIndex((m) => m.direction === 'outgoing' && m.timestamp === timestamp) ?? -1;
+  const current = history?.messages[index];
+  if (!current) return state;
+  // Receipts can arrive out of order: never move a message back from read to delivered.
+  if (status !== 'failed' && STATUS_RANK[status] <= STATUS_RANK[current.status ?? 'sending']) return state;
+  return withHistory(state, conversation, (h) => ({
+    ...h,
+    messages: h.messages.map((m, i) => (i === index ? { ...m, status, error } : m)),
+  }));
+}
+
+function replaceMessage(
+  state: UiState,
+  conversation: string,
+  id: number,
+  replace: (message: ChatMessage) => ChatMessage,
+): UiState {
+  if (!state.histories[conversation]?.messages.some((m) => m.id === id)) return state;
+  return withHistory(state, conversation, (h) => ({
+    ...h,
+    messages: h.messages.map((m) => (m.id === id ? replace(m) : m)),
+  }));
+}
+
+function withHistory(state: UiState, conversation: string, update: (history: History) => History): UiState {
+  const history = state.histories[conversation] ?? { messages: [], complete: false };
+  return { ...state, histories: { ...state.histories, [conversation]: update(history) } };
+}
+
+/** Appends messages not already present (a live event can race the initial history read). */
+function mergeById(messages: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
+  const known = new Set(messages.map((m) => m.id));
+  const fresh = incoming.filter((m) => !known.has(m.id));
+  return fresh.length === 0 ? messages : [...messages, ...fresh];
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(Math.max(value, min), max);
+}

@@ -1,0 +1,85 @@
+/** Everything the screen shows, as one immutable value written only by uiReducer. */
+import type { ChatMessage, ConnectionState, ConversationSummary } from '../../core/api.js';
+import { emptyDraft, type Draft } from './lineEditor.js';
+
+export type Focus = 'input' | 'conversations' | 'history';
+export const FOCUS_ORDER: readonly Focus[] = ['input', 'conversations', 'history'];
+
+/** What fills the right-hand side instead of the open conversation, if anything. */
+export type Panel =
+  | { kind: 'none' }
+  | { kind: 'help' }
+  | { kind: 'verify'; number: string; safetyNumber: string }
+  | { kind: 'search'; text: string; results: ChatMessage[] };
+
+export type Registration = 'unregistered' | 'registering' | 'registered';
+
+/** The loaded tail of one conversation's history. */
+export interface History {
+  /** Oldest first. Messages still being sent have negative ids until the core stores them. */
+  messages: ChatMessage[];
+  /** Nothing older left in the client database. */
+  complete: boolean;
+}
+
+export interface UiState {
+  ownNumber: string;
+  serverAddress: string;
+  registration: Registration;
+  connection: ConnectionState;
+  /** Envelopes still queued on the server while catching up; 0 once the queue is empty. */
+  catchingUp: number;
+  /** Most recent first. */
+  conversations: ConversationSummary[];
+  /** Conversations opened with /chat that have no message yet. */
+  started: ConversationSummary[];
+  open?: string;
+  histories: Readonly<Record<string, History>>;
+  /** Lines scrolled up from the newest message of the open conversation. */
+  scroll: number;
+  focus: Focus;
+  draft: Draft;
+  panel: Panel;
+  /** The last thing a command reported (a safety number, "registered", ...). */
+  notice?: string;
+  lastError?: string;
+}
+
+export function initialUiState(init: {
+  ownNumber: string;
+  serverAddress: string;
+  registered: boolean;
+  connection: ConnectionState;
+  conversations: ConversationSummary[];
+}): UiState {
+  const conversations = sortByActivity(init.conversations);
+  return {
+    ownNumber: init.ownNumber,
+    serverAddress: init.serverAddress,
+    registration: init.registered ? 'registered' : 'unregistered',
+    connection: init.connection,
+    catchingUp: 0,
+    conversations,
+    started: [],
+    open: conversations[0]?.number,
+    histories: {},
+    scroll: 0,
+    focus: 'input',
+    draft: emptyDraft,
+    panel: { kind: 'none' },
+  };
+}
+
+export function sortByActivity(list: ConversationSummary[]): ConversationSummary[] {
+  return [...list].sort((a, b) => b.lastActivity - a.lastActivity);
+}
+
+/** The list as shown: stored conversations plus started ones, most recent first. */
+export function visibleConversations(state: UiState): ConversationSummary[] {
+  if (state.started.length === 0) return state.conversations;
+  return sortByActivity([...state.conversations, ...state.started]);
+}
+
+export function openSummary(state: UiState): ConversationSummary | undefined {
+  return visibleConversations(state).find((c) => c.number === state.open);
+}
