@@ -11,6 +11,8 @@ import type { Figure } from './figure.js';
 import { libsignalLimits } from './limits/libsignal.js';
 import { rawGrpcLimits } from './limits/rawGrpc.js';
 import { sqliteQueueLimits } from './limits/sqliteQueue.js';
+import { offlineDrainScenario } from './scenarios/offlineDrain.js';
+import { relayScenario } from './scenarios/relay.js';
 import { renderTable, writeJson, type StepFailure } from './report.js';
 import type { Step } from './step.js';
 import { killAllChildren } from './support/childProcess.js';
@@ -18,7 +20,7 @@ import { machineFacts } from './support/machine.js';
 import { Progress } from './support/progress.js';
 import { removeAllTempDirs } from './support/tempDir.js';
 
-const STEPS: Step[] = [rawGrpcLimits, sqliteQueueLimits, libsignalLimits];
+const STEPS: Step[] = [rawGrpcLimits, sqliteQueueLimits, libsignalLimits, relayScenario, offlineDrainScenario];
 
 const USAGE = `usage: node dist/bench/main.js [--quick] [--only KEYS] [--profile]   (make bench [QUICK=1])
 

@@ -25,6 +25,8 @@ export interface StartedChild {
   residentKiB(): number;
   /** Peak resident memory so far. */
   peakResidentKiB(): number;
+  /** CPU time used so far (user + system), in seconds. */
+  cpuSeconds(): number;
   /** SIGTERM, then SIGKILL if it has not exited after a grace period. */
   stop(): Promise<void>;
 }
@@ -67,6 +69,7 @@ export async function startNodeChild(nodeArgs: string[], label: string): Promise
       startupMs,
       residentKiB: () => procStatusKiB(pid, 'VmRSS'),
       peakResidentKiB: () => procStatusKiB(pid, 'VmHWM'),
+      cpuSeconds: () => procCpuSeconds(pid),
       stop: () => stopChild(child, exited),
     };
   } catch (error) {
@@ -88,6 +91,16 @@ function procStatusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
   if (!match?.[1]) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number(match[1]);
+}
+
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in hundredths of a second. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function procCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at field 3; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** Last resort on Ctrl+C or a crash: kill whatever is still running, synchronously. */
