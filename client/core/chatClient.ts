@@ -1,0 +1,243 @@
+/**
+ * The client façade: the one object the CLI and the UI talk to. It wires the
+ * parts together (database, server, sender, receiver, live stream) and turns
+ * everything that happens into ClientEvents.
+ */
+import type { ChatClientApi, ChatMessage, ClientEvent, ConnectionState, ConversationSummary, Unsubscribe } from './api.js';
+import { isRegistered, loadOrCreateIdentity } from './account.js';
+import * as contacts from './contacts.js';
+import type { ClientContext } from './context.js';
+import { DeliveryReceipts } from './deliveryReceipts.js';
+import { ClientError, describeError } from './errors.js';
+import { EventBus } from './events.js';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './net/backoff.js';
+import { MailboxStream } from './net/mailboxStream.js';
+import { ServerApi } from './net/serverApi.js';
+import { requireValidNumber } from './numbers.js';
+import { maintainPreKeys } from './prekeyMaintenance.js';
+import { MAX_DECRYPT_ATTEMPTS, Receiver } from './receiver.js';
+import { register, unregister } from './registration.js';
+import { Sender } from './sender.js';
+import { SerialQueue } from './serialQueue.js';
+import { signIn, withSession } from './signIn.js';
+import { openClientDatabase, type ClientDatabase } from './storage/database.js';
+import { forgetProcessedBefore } from './storage/envelopeQueries.js';
+import { listConversations, listMessages, searchMessages, setLastReadId, unreadIncoming } from './storage/messageQueries.js';
+
+export interface ChatClientOptions {
+  /** This account's number (E.164). */
+  number: string;
+  /** The account's own folder; holds client.db. */
+  dataDir: string;
+  /** host:port of the server. */
+  server: string;
+  backoff?: BackoffPolicy;
+}
+
+const FETCH_PAGE = 100;
+/** Envelopes older than the server's 30-day retention can never be redelivered. */
+const PROCESSED_GUID_RETENTION_MS = 31 * 24 * 60 * 60 * 1000;
+
+export class ChatClient implements ChatClientApi {
+  private readonly events = new EventBus();
+  private readonly ctx: ClientContext;
+  private readonly sender: Sender;
+  private readonly receiver: Receiver;
+  private readonly receipts: DeliveryReceipts;
+  private readonly backoff: BackoffPolicy;
+  private readonly background = new Set<Promise<void>>();
+  private stream: MailboxStream | undefined;
+  private state: ConnectionState = { state: 'offline' };
+  private maintaining: Promise<void> | undefined;
+  private closed = false;
+
+  static async open(options: ChatClientOptions): Promise<ChatClient> {
+    requireValidNumber(options.number);
+    const db = openClientDatabase(options.dataDir);
+    try {
+      forgetProcessedBefore(db, Date.now() - PROCESSED_GUID_RETENTION_MS);
+      return new ChatClient(db, options);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  private constructor(db: ClientDatabase, options: ChatClientOptions) {
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.ctx = {
+      db,
+      api: new ServerApi(options.server),
+      local: loadOrCreateIdentity(db, options.number),
+      protocolLock: new SerialQueue(),
+      emit: (event) => this.events.emit(event),
+    };
+    this.sender = new Sender(this.ctx);
+    this.receipts = new DeliveryReceipts(this.sender, (err) => this.reportError(err));
+    this.receiver = new Receiver(this.ctx, {
+      onMessageStored: (message) => this.receipts.add(message),
+      onPreKeyMessage: () => this.maintainInBackground(),
+    });
+  }
+
+  get number(): string {
+    return this.ctx.local.number;
+  }
+
+  get serverAddress(): string {
+    return this.ctx.api.address;
+  }
+
+  isRegistered(): boolean {
+    return isRegistered(this.ctx.db);
+  }
+
+  async register(): Promise<void> {
+    await register(this.ctx);
+  }
+
+  async unregister(): Promise<void> {
+    this.requireRegistered();
+    await withSession(this.ctx, () => unregister(this.ctx));
+    await this.stream?.stop();
+    this.stream = undefined;
+  }
+
+  async connect(): Promise<void> {
+    this.requireRegistered();
+    if (this.stream) return;
+    this.stream = new MailboxStream(
+      this.ctx.api,
+      {
+        authenticate: () => signIn(this.ctx),
+        onConnected: () => {
+          this.runInBackground(this.sender.flushOutbox());
+          this.maintainInBackground();
+        },
+        onEnvelope: async (envelope) => {
+          await this.receiver.handle(envelope);
+          this.receipts.schedule();
+        },
+        onQueueEmpty: () => this.ctx.emit({ event: 'queue', pending: 0, empty: true }),
+        onState: (state) => {
+          this.state = state;
+          this.ctx.emit({ event: 'connection', connection: state });
+        },
+        onError: (err) => this.reportError(err),
+      },
+      this.backoff,
+    );
+    await this.stream.start();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.stream?.stop();
+    this.receipts.cancel();
+    await Promise.allSettled([...this.background]);
+    await this.ctx.protocolLock.idle();
+    this.ctx.api.close();
+    this.ctx.db.close();
+  }
+
+  async fetchKeys(number: string): Promise<string> {
+    this.requireRegistered();
+    return withSession(this.ctx, () => contacts.fetchKeys(this.ctx, number));
+  }
+
+  async send(to: string, text: string): Promise<ChatMessage> {
+    this.requireRegistered();
+    return withSession(this.ctx, () => this.sender.sendText(to, text));
+  }
+
+  async receive(): Promise<number> {
+    this.requireRegistered();
+    const processed = await withSession(this.ctx, () => this.drainWithFetch());
+    await this.receipts.flush();
+    await this.maintaining;
+    this.ctx.emit({ event: 'queue', pending: 0, empty: true });
+    return processed;
+  }
+
+  async safetyNumber(number: string): Promise<string> {
+    return contacts.safetyNumberWith(this.ctx, number);
+  }
+
+  async trust(number: string): Promise<string> {
+    return contacts.trust(this.ctx, number);
+  }
+
+  async markRead(conversation: string): Promise<void> {
+    const unread = unreadIncoming(this.ctx.db, conversation);
+    if (unread.timestamps.length === 0) return;
+    setLastReadId(this.ctx.db, conversation, unread.newestId);
+    if (!this.isRegistered()) return;
+    if (await this.sender.queueReceipt(conversation, 'read', unread.timestamps)) {
+      this.runInBackground(this.sender.flushOutbox());
+    }
+  }
+
+  conversations(): ConversationSummary[] {
+    return listConversations(this.ctx.db);
+  }
+
+  messages(conversation: string, opts?: { limit?: number; beforeId?: number }): ChatMessage[] {
+    return listMessages(this.ctx.db, conversation, opts);
+  }
+
+  search(text: string, limit = 50): ChatMessage[] {
+    return searchMessages(this.ctx.db, text, limit);
+  }
+
+  connectionState(): ConnectionState {
+    return this.state;
+  }
+
+  on(listener: (event: ClientEvent) => void): Unsubscribe {
+    return this.events.on(listener);
+  }
+
+  /** Fetch pages until the queue is empty (Fetch does not remove; our acks do). */
+  private async drainWithFetch(): Promise<number> {
+    let processed = 0;
+    const deliveries = new Map<string, number>();
+    for (;;) {
+      const page = await this.ctx.api.fetch(FETCH_PAGE);
+      // An envelope that keeps coming back (its ack keeps failing) must not spin forever.
+      const fresh = page.envelopes.filter((envelope) => (deliveries.get(envelope.guid) ?? 0) <= MAX_DECRYPT_ATTEMPTS);
+      if (fresh.length === 0) return processed;
+      this.ctx.emit({ event: 'queue', pending: page.envelopes.length, empty: false });
+      for (const envelope of fresh) {
+        deliveries.set(envelope.guid, (deliveries.get(envelope.guid) ?? 0) + 1);
+        await this.receiver.handle(envelope);
+        processed++;
+      }
+    }
+  }
+
+  private requireRegistered(): void {
+    if (!this.isRegistered()) throw new ClientError('not_registered', `${this.number} is not registered yet; run "register"`);
+  }
+
+  private maintainInBackground(): void {
+    if (this.maintaining) return;
+    this.maintaining = withSession(this.ctx, () => maintainPreKeys(this.ctx))
+      .catch((err: unknown) => this.reportError(err))
+      .finally(() => {
+        this.maintaining = undefined;
+      });
+    this.runInBackground(this.maintaining);
+  }
+
+  private runInBackground(task: Promise<void>): void {
+    const tracked = task.catch((err: unknown) => this.reportError(err));
+    this.background.add(tracked);
+    void tracked.finally(() => this.background.delete(tracked));
+  }
+
+  private reportError(err: unknown): void {
+    const code = ClientError.is(err) ? err.code : undefined;
+    this.ctx.emit(code ? { event: 'error', message: describeError(err), code } : { event: 'error', message: describeError(err) });
+  }
+}

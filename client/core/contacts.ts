@@ -1,0 +1,95 @@
+/** Contacts' keys: starting sessions from bundles, identity changes, trust, safety numbers. */
+import { ErrorCode, LibSignalErrorBase, PublicKey } from '@signalapp/libsignal-client';
+import type { PreKeyBundle__Output } from '../../proto/generated/e2ee/v1/PreKeyBundle.js';
+import type { ClientContext } from './context.js';
+import { ClientError } from './errors.js';
+import { requireValidNumber } from './numbers.js';
+import { BundleError, bundleFromWire, startSession } from './protocol/cipher.js';
+import { safetyNumber } from './protocol/safetyNumber.js';
+import { addressOf, openProtocolStores } from './protocol/stores.js';
+import { ensureConversation } from './storage/messageQueries.js';
+import { getIdentity, getSession, putIdentity, setIdentityTrusted } from './storage/protocolQueries.js';
+import { toBytes } from './storage/statements.js';
+
+export function hasSession(ctx: ClientContext, number: string): boolean {
+  const address = addressOf(number);
+  return getSession(ctx.db, `${address.name()}.${address.deviceId()}`) !== undefined;
+}
+
+export function untrustedIdentityError(number: string): ClientError {
+  return new ClientError('untrusted_identity', `the safety number with ${number} changed; check it with "verify ${number}", then run "trust ${number}"`);
+}
+
+/**
+ * Starts a session from a bundle (callers hold ctx.protocolLock). libsignal
+ * checks both prekey signatures; a changed identity key is stored untrusted and
+ * reported instead.
+ */
+export async function startSessionFromBundle(ctx: ClientContext, wire: PreKeyBundle__Output): Promise<void> {
+  const number = wire.number;
+  const bundle = (() => {
+    try {
+      return bundleFromWire(wire);
+    } catch (err) {
+      throw new ClientError('bad_bundle', err instanceof Error ? err.message : String(err), { cause: err });
+    }
+  })();
+  const stores = openProtocolStores(ctx.db, ctx.local);
+  try {
+    await startSession(stores, ctx.local, bundle, number);
+  } catch (err) {
+    if (LibSignalErrorBase.is(err, ErrorCode.UntrustedIdentity)) {
+      recordChangedIdentity(ctx, number, bundle.identityKey().serialize());
+      throw untrustedIdentityError(number);
+    }
+    if (BundleError.is(err) || err instanceof LibSignalErrorBase) {
+      throw new ClientError('bad_bundle', `refused the keys of ${number}: ${err.message}`, { cause: err });
+    }
+    throw err;
+  }
+  const now = Date.now();
+  ctx.db.transaction(() => {
+    stores.pending.commit(ctx.db, now);
+    ensureConversation(ctx.db, number, now);
+  })();
+}
+
+/** A contact's key changed: keep the new one, untrusted, and tell the user. */
+export function recordChangedIdentity(ctx: ClientContext, number: string, publicKey: Uint8Array): void {
+  const now = Date.now();
+  ctx.db.transaction(() => {
+    putIdentity(ctx.db, number, publicKey, false, now);
+    ensureConversation(ctx.db, number, now);
+  })();
+  ctx.emit({ event: 'identity_changed', number });
+}
+
+export async function fetchKeys(ctx: ClientContext, number: string): Promise<string> {
+  requireValidNumber(number);
+  const wire = await ctx.api.getPreKeyBundle(number);
+  await ctx.protocolLock.run(() => startSessionFromBundle(ctx, wire));
+  const safety = safetyNumberWith(ctx, number);
+  ctx.emit({ event: 'keys', number, safety_number: safety });
+  return safety;
+}
+
+export function safetyNumberWith(ctx: ClientContext, number: string): string {
+  requireValidNumber(number);
+  const identity = getIdentity(ctx.db, number);
+  if (!identity) throw new ClientError('no_identity', `no key known for ${number} yet; run "fetch_keys ${number}"`);
+  return safetyNumber(
+    { number: ctx.local.number, key: ctx.local.identityKeyPair.publicKey },
+    { number, key: PublicKey.deserialize(toBytes(identity.publicKey)) },
+  );
+}
+
+export function trust(ctx: ClientContext, number: string): string {
+  const safety = safetyNumberWith(ctx, number);
+  setIdentityTrusted(ctx.db, number, Date.now());
+  ctx.emit({ event: 'trusted', number, safety_number: safety });
+  return safety;
+}
+
+export function isIdentityTrusted(ctx: ClientContext, number: string): boolean {
+  return getIdentity(ctx.db, number)?.trusted ?? true;
+}

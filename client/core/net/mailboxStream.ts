@@ -1,0 +1,146 @@
+/**
+ * Keeps one live `Mailbox.Subscribe` stream open. Each (re)connect signs a fresh
+ * challenge first; when the stream drops it waits a jittered, capped backoff and
+ * tries again. A stream ended with ABORTED was replaced by a newer session of
+ * the same account: fighting it would loop forever, so we go offline instead.
+ */
+import { status } from '@grpc/grpc-js';
+import type { Envelope__Output } from '../../../proto/generated/e2ee/v1/Envelope.js';
+import type { ConnectionState } from '../api.js';
+import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.js';
+import { grpcStatusOf, toClientError } from './rpcErrors.js';
+import type { ServerApi } from './serverApi.js';
+
+export interface MailboxStreamHandlers {
+  /** Signs in (fresh challenge) so that `api` holds a valid token. */
+  authenticate(): Promise<void>;
+  /** The stream is up: a good moment to flush the outbox and check prekeys. */
+  onConnected(): void;
+  /** Called one envelope at a time, in stream order. */
+  onEnvelope(envelope: Envelope__Output): Promise<void>;
+  /** Everything queued before the stream opened has been handed over. */
+  onQueueEmpty(): void;
+  onState(state: ConnectionState): void;
+  /** An envelope handler failed unexpectedly. */
+  onError(err: unknown): void;
+}
+
+type StreamEnd = { kind: 'dropped'; reason: string; wasConnected: boolean } | { kind: 'final'; reason: string };
+
+export class MailboxStream {
+  private stopped = false;
+  private cancelCurrent: (() => void) | undefined;
+  private wakeFromSleep: (() => void) | undefined;
+  private processing: Promise<void> = Promise.resolve();
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly api: ServerApi,
+    private readonly handlers: MailboxStreamHandlers,
+    private readonly backoff: BackoffPolicy = DEFAULT_BACKOFF,
+  ) {}
+
+  /** Starts the loop; resolves once the first attempt connected or failed. */
+  start(): Promise<ConnectionState> {
+    return new Promise((resolve) => {
+      let settled = false;
+      this.loop = this.run((state) => {
+        if (!settled && state.state !== 'connecting') {
+          settled = true;
+          resolve(state);
+        }
+      });
+    });
+  }
+
+  /** Closes the stream and waits for envelopes already being handled. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.cancelCurrent?.();
+    this.wakeFromSleep?.();
+    await this.loop;
+    await this.processing;
+  }
+
+  private async run(firstState: (state: ConnectionState) => void): Promise<void> {
+    const report = (state: ConnectionState): void => {
+      firstState(state);
+      this.handlers.onState(state);
+    };
+    let attempt = 0;
+    report({ state: 'connecting' });
+    while (!this.stopped) {
+      const end = await this.connectOnce(() => report({ state: 'connected' }));
+      if (this.stopped) break;
+      if (end.kind === 'final') {
+        report({ state: 'offline', reason: end.reason });
+        return;
+      }
+      attempt = end.wasConnected ? 1 : attempt + 1;
+      const delay = backoffDelay(attempt, this.backoff);
+      report({ state: 'reconnecting', retryAt: Date.now() + delay, attempt, reason: end.reason });
+      await this.sleep(delay);
+    }
+    report({ state: 'offline' });
+  }
+
+  private async connectOnce(onConnected: () => void): Promise<StreamEnd> {
+    try {
+      await this.handlers.authenticate();
+    } catch (err) {
+      const error = toClientError(err, 'signing in');
+      // Only an unreachable server is worth retrying; a refused identity or server is not.
+      return error.code === 'unavailable' || error.code === 'rate_limited'
+        ? { kind: 'dropped', reason: error.message, wasConnected: false }
+        : { kind: 'final', reason: error.message };
+    }
+    if (this.stopped) return { kind: 'final', reason: 'stopped' };
+
+    return new Promise<StreamEnd>((resolve) => {
+      const call = this.api.subscribe();
+      let connected = false;
+      const markConnected = (): void => {
+        if (connected) return;
+        connected = true;
+        onConnected();
+        this.handlers.onConnected();
+      };
+      this.cancelCurrent = () => call.cancel();
+      call.on('metadata', markConnected);
+      call.on('data', (event) => {
+        markConnected();
+        const envelope = event.envelope;
+        if (envelope) this.enqueue(() => this.handlers.onEnvelope(envelope));
+        else if (event.queue_empty) this.enqueue(async () => this.handlers.onQueueEmpty());
+      });
+      call.on('error', (err) => {
+        this.cancelCurrent = undefined;
+        if (grpcStatusOf(err) === status.ABORTED) {
+          resolve({ kind: 'final', reason: 'this account signed in from somewhere else' });
+        } else {
+          resolve({ kind: 'dropped', reason: toClientError(err, 'receiving').message, wasConnected: connected });
+        }
+      });
+      call.on('end', () => {
+        this.cancelCurrent = undefined;
+        resolve({ kind: 'dropped', reason: 'the server closed the stream', wasConnected: connected });
+      });
+    });
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    // One failed envelope must not stall the ones behind it.
+    this.processing = this.processing.then(task).catch((err: unknown) => this.handlers.onError(err));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeFromSleep = done;
+    });
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The libsignal operations, as free functions over one set of stores. Each only
+ * changes `stores.pending`; committing is the caller's job.
+ */
+import {
+  CiphertextMessageType,
+  KEMPublicKey,
+  PreKeyBundle,
+  PreKeySignalMessage,
+  PublicKey,
+  SignalMessage,
+  processPreKeyBundle,
+  signalDecrypt,
+  signalDecryptPreKey,
+  signalEncrypt,
+} from '@signalapp/libsignal-client';
+import type { PreKeyBundle__Output } from '../../../proto/generated/e2ee/v1/PreKeyBundle.js';
+import { addressOf, type LocalIdentity, type ProtocolStores } from './stores.js';
+
+export class BundleError extends Error {
+  override readonly name = 'BundleError';
+  readonly code = 'bad_bundle';
+  static is(err: unknown): err is BundleError {
+    return err instanceof BundleError;
+  }
+}
+
+function bytes(buffer: Buffer): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(buffer);
+}
+
+/** Converts the wire bundle; libsignal checks both prekey signatures when it is processed. */
+export function bundleFromWire(wire: PreKeyBundle__Output): PreKeyBundle {
+  const signed = wire.signed_pre_key;
+  const kyber = wire.kyber_pre_key;
+  if (!signed || !kyber) throw new BundleError(`the bundle for ${wire.number} lacks its signed or Kyber prekey`);
+  try {
+    return PreKeyBundle.new(
+      wire.registration_id,
+      wire.device_id,
+      wire.pre_key ? wire.pre_key.id : null,
+      wire.pre_key ? PublicKey.deserialize(bytes(wire.pre_key.public_key)) : null,
+      signed.id,
+      PublicKey.deserialize(bytes(signed.public_key)),
+      bytes(signed.signature),
+      PublicKey.deserialize(bytes(wire.identity_key)),
+      kyber.id,
+      KEMPublicKey.deserialize(bytes(kyber.public_key)),
+      bytes(kyber.signature),
+    );
+  } catch (err) {
+    throw new BundleError(`the bundle for ${wire.number} holds a malformed key`, { cause: err });
+  }
+}
+
+/** PQXDH from our side: a new session with the bundle's owner. */
+export async function startSession(stores: ProtocolStores, local: LocalIdentity, bundle: PreKeyBundle, remote: string): Promise<void> {
+  await processPreKeyBundle(bundle, addressOf(remote), addressOf(local.number), stores.session, stores.identity);
+}
+
+export interface Ciphertext {
+  /** libsignal CiphertextMessageType: 2 Whisper, 3 PreKey. */
+  type: number;
+  body: Uint8Array<ArrayBuffer>;
+}
+
+export async function encrypt(stores: ProtocolStores, local: LocalIdentity, to: string, plaintext: Uint8Array<ArrayBuffer>): Promise<Ciphertext> {
+  const message = await signalEncrypt(plaintext, addressOf(to), addressOf(local.number), stores.session, stores.identity);
+  return { type: message.type(), body: message.serialize() };
+}
+
+export async function decrypt(stores: ProtocolStores, local: LocalIdentity, from: string, ciphertext: Ciphertext): Promise<Uint8Array> {
+  const sender = addressOf(from);
+  const self = addressOf(local.number);
+  switch (ciphertext.type) {
+    case CiphertextMessageType.Whisper:
+      return signalDecrypt(SignalMessage.deserialize(ciphertext.body), sender, self, stores.session, stores.identity);
+    case CiphertextMessageType.PreKey:
+      return signalDecryptPreKey(
+        PreKeySignalMessage.deserialize(ciphertext.body),
+        sender,
+        self,
+        stores.session,
+        stores.identity,
+        stores.preKey,
+        stores.signedPreKey,
+        stores.kyberPreKey,
+      );
+    default:
+      throw new RangeError(`unsupported ciphertext type ${ciphertext.type}`);
+  }
+}

@@ -1,0 +1,25 @@
+/** Signs in to the server with a fresh challenge; the token stays in memory (ServerApi). */
+import { pinnedServerId } from './account.js';
+import type { ClientContext } from './context.js';
+import { ClientError } from './errors.js';
+import { signChallenge } from './net/challenge.js';
+
+export async function signIn(ctx: ClientContext): Promise<void> {
+  const { number, identityKeyPair } = ctx.local;
+  const challenge = await ctx.api.getChallenge(number);
+  const signed = signChallenge(challenge, number, identityKeyPair.privateKey, pinnedServerId(ctx.db));
+  const session = await ctx.api.authenticate({ number, ...signed });
+  ctx.api.setSessionToken(session.token);
+}
+
+/** Runs a call that needs a session: signs in first if needed, and once more if the token was refused. */
+export async function withSession<T>(ctx: ClientContext, call: () => Promise<T>): Promise<T> {
+  if (!ctx.api.hasSession()) await signIn(ctx);
+  try {
+    return await call();
+  } catch (err) {
+    if (!ClientError.is(err, 'unauthenticated')) throw err;
+    await signIn(ctx);
+    return call();
+  }
+}

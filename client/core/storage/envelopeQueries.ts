@@ -1,0 +1,37 @@
+/** What the receiver remembers about envelopes: done, or failing. */
+import type { ClientDatabase } from './database.js';
+import { statement } from './statements.js';
+
+export function isEnvelopeProcessed(db: ClientDatabase, guid: string): boolean {
+  return statement(db, `SELECT 1 FROM processed_envelopes WHERE guid = ?`).get(guid) !== undefined;
+}
+
+export function markEnvelopeProcessed(db: ClientDatabase, guid: string, now: number): void {
+  statement(db, `INSERT OR IGNORE INTO processed_envelopes (guid, processed_at) VALUES (?, ?)`).run(guid, now);
+  statement(db, `DELETE FROM failed_envelopes WHERE guid = ? AND failed = 0`).run(guid);
+}
+
+/** The server keeps envelopes at most 30 days, so older guids can never come back. */
+export function forgetProcessedBefore(db: ClientDatabase, before: number): void {
+  statement(db, `DELETE FROM processed_envelopes WHERE processed_at < ?`).run(before);
+}
+
+/** Counts one more failed attempt; returns the total so far. */
+export function recordDecryptAttempt(db: ClientDatabase, guid: string, source: string, error: string, now: number): number {
+  const row = statement(
+    db,
+    `INSERT INTO failed_envelopes (guid, source, attempts, last_error, failed, updated_at) VALUES (?, ?, 1, ?, 0, ?)
+     ON CONFLICT (guid) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error, updated_at = excluded.updated_at
+     RETURNING attempts`,
+  ).get(guid, source, error, now) as { attempts: number };
+  return row.attempts;
+}
+
+export function markEnvelopeFailed(db: ClientDatabase, guid: string, now: number): void {
+  statement(db, `UPDATE failed_envelopes SET failed = 1, updated_at = ? WHERE guid = ?`).run(now, guid);
+  statement(db, `INSERT OR IGNORE INTO processed_envelopes (guid, processed_at) VALUES (?, ?)`).run(guid, now);
+}
+
+export function countFailedEnvelopes(db: ClientDatabase): number {
+  return (statement(db, `SELECT count(*) AS n FROM failed_envelopes WHERE failed = 1`).get() as { n: number }).n;
+}
