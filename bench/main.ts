@@ -13,6 +13,7 @@ import { rawGrpcLimits } from './limits/rawGrpc.js';
 import { sqliteQueueLimits } from './limits/sqliteQueue.js';
 import { offlineDrainScenario } from './scenarios/offlineDrain.js';
 import { relayScenario } from './scenarios/relay.js';
+import { scaleScenario } from './scenarios/scale.js';
 import { renderTable, writeJson, type StepFailure } from './report.js';
 import type { Step } from './step.js';
 import { killAllChildren } from './support/childProcess.js';
@@ -20,7 +21,7 @@ import { machineFacts } from './support/machine.js';
 import { Progress } from './support/progress.js';
 import { removeAllTempDirs } from './support/tempDir.js';
 
-const STEPS: Step[] = [rawGrpcLimits, sqliteQueueLimits, libsignalLimits, relayScenario, offlineDrainScenario];
+const STEPS: Step[] = [rawGrpcLimits, sqliteQueueLimits, libsignalLimits, relayScenario, offlineDrainScenario, scaleScenario];
 
 const USAGE = `usage: node dist/bench/main.js [--quick] [--only KEYS] [--profile]   (make bench [QUICK=1])
 
