@@ -4,7 +4,7 @@
  */
 import { useApp } from 'ink';
 import { useMemo, useRef } from 'react';
-import type { ChatClientApi } from '../../core/api.js';
+import type { ChatClientApi, ChatMessage } from '../../core/api.js';
 import { describeError } from '../errors.js';
 import { historyViewport, type ScreenLayout } from '../layout.js';
 import { parseCommand, type Command } from '../state/commands.js';
@@ -16,6 +16,8 @@ import type { UiStore } from '../state/uiStore.js';
 import { loadHistory, readConversations } from './useChatClient.js';
 
 const SEARCH_LIMIT = 50;
+/** Rows read back after a send: ours plus whatever arrived meanwhile. */
+const SETTLE_PAGE = 20;
 
 export function useChatActions(
   client: ChatClientApi,
@@ -35,13 +37,24 @@ export function useChatActions(
     const send = (to: string, text: string): void => {
       const localId = nextLocalId--;
       dispatch({ type: 'sendStarted', localId, conversation: to, text, at: Date.now() });
+      // The database knows how it went (stored? queued for reconnect? failed?): read it back.
+      const settle = (error?: string): void =>
+        dispatch({ type: 'sendSettled', localId, conversation: to, stored: recentMessages(to), error });
       client.send(to, text).then(
-        (message) => dispatch({ type: 'sendSucceeded', localId, message }),
+        () => settle(),
         (err: unknown) => {
-          dispatch({ type: 'sendFailed', localId, conversation: to, error: describeError(err) });
+          settle(describeError(err));
           fail(err);
         },
       );
+    };
+
+    const recentMessages = (conversation: string): ChatMessage[] => {
+      try {
+        return client.messages(conversation, { limit: SETTLE_PAGE });
+      } catch {
+        return [];
+      }
     };
 
     const register = (onlyIfUnregistered: boolean): void => {

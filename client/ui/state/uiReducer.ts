@@ -30,8 +30,12 @@ export type UiAction =
   | { type: 'clearMessages' }
   | { type: 'registration'; registration: Registration }
   | { type: 'sendStarted'; localId: number; conversation: string; text: string; at: number }
-  | { type: 'sendSucceeded'; localId: number; message: ChatMessage }
-  | { type: 'sendFailed'; localId: number; conversation: string; error: string };
+  /**
+   * A send finished: `stored` is the conversation's newest rows read from the database
+   * right after, holding the real message (with its current status) unless the send
+   * was refused before storing it, in which case `error` says why.
+   */
+  | { type: 'sendSettled'; localId: number; conversation: string; stored: ChatMessage[]; error?: string };
 
 const STATUS_RANK: Record<DeliveryStatus, number> = { sending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
 
@@ -100,14 +104,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       };
       return { ...appendMessage(state, pending), scroll: action.conversation === state.open ? 0 : state.scroll };
     }
-    case 'sendSucceeded':
-      return replaceMessage(state, action.message.conversation, action.localId, () => action.message);
-    case 'sendFailed':
-      return replaceMessage(state, action.conversation, action.localId, (m) => ({
-        ...m,
-        status: 'failed',
-        error: action.error,
-      }));
+    case 'sendSettled':
+      return withHistory(state, action.conversation, (history) => settleSend(history, action));
   }
 }
 
@@ -181,17 +179,22 @@ function updateStatus(
   }));
 }
 
-function replaceMessage(
-  state: UiState,
-  conversation: string,
-  id: number,
-  replace: (message: ChatMessage) => ChatMessage,
-): UiState {
-  if (!state.histories[conversation]?.messages.some((m) => m.id === id)) return state;
-  return withHistory(state, conversation, (h) => ({
-    ...h,
-    messages: h.messages.map((m) => (m.id === id ? replace(m) : m)),
-  }));
+function settleSend(history: History, settled: Extract<UiAction, { type: 'sendSettled' }>): History {
+  const stored = new Map(settled.stored.map((m) => [m.id, m]));
+  const known = new Set(history.messages.map((m) => m.id));
+  const fresh = settled.stored.filter((m) => !known.has(m.id));
+  const messages = history.messages.flatMap((m): ChatMessage[] => {
+    if (m.id !== settled.localId) return [stored.get(m.id) ?? m];
+    // The core stamps a stored message no earlier than our placeholder.
+    const wasStored = settled.stored.some(
+      (s) => s.direction === 'outgoing' && s.text === m.text && s.timestamp >= m.timestamp,
+    );
+    if (wasStored || settled.error === undefined) return [];
+    return [{ ...m, status: 'failed', error: settled.error }];
+  });
+  // Stored rows in id order; messages still being sent (negative ids) stay last.
+  const order = (m: ChatMessage): number => (m.id > 0 ? m.id : Number.MAX_SAFE_INTEGER / 2 - m.id);
+  return { ...history, messages: [...messages, ...fresh].sort((a, b) => order(a) - order(b)) };
 }
 
 function withHistory(state: UiState, conversation: string, update: (history: History) => History): UiState {

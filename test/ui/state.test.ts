@@ -1,0 +1,159 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ChatMessage, ConversationSummary } from '../../client/core/api.js';
+import { parseCommand } from '../../client/ui/state/commands.js';
+import { countLines, visibleLines, wrapText } from '../../client/ui/state/historyLayout.js';
+import { deleteBackward, deleteWordBackward, emptyDraft, insertText, moveLeft, moveLineStart } from '../../client/ui/state/lineEditor.js';
+import { uiReducer, type UiAction } from '../../client/ui/state/uiReducer.js';
+import { initialUiState, visibleConversations, type UiState } from '../../client/ui/state/uiState.js';
+
+const ME = '+111111111';
+const BOB = '+222222222';
+const CAROL = '+333333333';
+
+function summary(number: string, lastActivity: number, unread = 0): ConversationSummary {
+  return { number, lastActivity, unread, identityChanged: false };
+}
+
+function outgoing(id: number, timestamp: number, text = `m${id}`): ChatMessage {
+  return { id, conversation: BOB, direction: 'outgoing', sender: ME, text, timestamp, storedAt: timestamp, status: 'sent' };
+}
+
+function stateWith(...actions: UiAction[]): UiState {
+  const initial = initialUiState({
+    ownNumber: ME,
+    serverAddress: '127.0.0.1:1',
+    registered: true,
+    connection: { state: 'offline' },
+    conversations: [summary(BOB, 10), summary(CAROL, 20)],
+  });
+  return actions.reduce(uiReducer, initial);
+}
+
+describe('commands', () => {
+  it('parses the seed commands and their aliases', () => {
+    expect(parseCommand('/s +222222222 hello   there')).toEqual({ kind: 'send', number: BOB, text: 'hello there' });
+    expect(parseCommand('/send +222222222 hi')).toEqual({ kind: 'send', number: BOB, text: 'hi' });
+    expect(parseCommand('/f +222222222')).toEqual({ kind: 'fetchKeys', number: BOB });
+    expect(parseCommand('/fetch_keys +222222222')).toEqual({ kind: 'fetchKeys', number: BOB });
+    expect(parseCommand('/r')).toEqual({ kind: 'register', onlyIfUnregistered: true });
+    expect(parseCommand('/register')).toEqual({ kind: 'register', onlyIfUnregistered: false });
+    expect(parseCommand('/recv')).toEqual({ kind: 'receive' });
+    for (const quit of ['/quit', '/q', '/exit', '/e']) expect(parseCommand(quit)).toEqual({ kind: 'quit' });
+    expect(parseCommand('/chat +333333333')).toEqual({ kind: 'chat', number: CAROL });
+    expect(parseCommand('/verify +333333333')).toEqual({ kind: 'verify', number: CAROL });
+    expect(parseCommand('/trust +333333333')).toEqual({ kind: 'trust', number: CAROL });
+    expect(parseCommand('/search lunch plans')).toEqual({ kind: 'search', text: 'lunch plans' });
+    expect(parseCommand('/help')).toEqual({ kind: 'help' });
+  });
+
+  it('keeps plain text as typed, including inner new lines', () => {
+    expect(parseCommand('hello\nworld  ')).toEqual({ kind: 'text', text: 'hello\nworld' });
+  });
+
+  it('explains a bad command in one line instead of running it', () => {
+    expect(parseCommand('/chat bob')).toEqual({ kind: 'invalid', message: 'not a phone number: bob (like +111111111)' });
+    expect(parseCommand('/send +222222222')).toMatchObject({ kind: 'invalid' });
+    expect(parseCommand('/frobnicate')).toEqual({ kind: 'invalid', message: 'unknown command /frobnicate (try /help)' });
+  });
+});
+
+describe('lineEditor', () => {
+  it('inserts at the cursor, deletes code points, words and moves by line', () => {
+    let draft = insertText(emptyDraft, 'hello world');
+    draft = moveLeft(moveLeft(draft));
+    draft = insertText(draft, 'X');
+    expect(draft).toEqual({ text: 'hello worXld', cursor: 10 });
+    expect(deleteWordBackward({ text: 'hello world', cursor: 11 })).toEqual({ text: 'hello ', cursor: 6 });
+    expect(deleteBackward({ text: 'a😀', cursor: 3 })).toEqual({ text: 'a', cursor: 1 });
+    expect(moveLineStart({ text: 'one\ntwo', cursor: 6 })).toEqual({ text: 'one\ntwo', cursor: 4 });
+  });
+
+  it('turns a pasted carriage return into a new line', () => {
+    expect(insertText(emptyDraft, 'a\r\nb\rc').text).toBe('a\nb\nc');
+  });
+});
+
+describe('historyLayout', () => {
+  it('wraps at word boundaries and breaks words longer than the width', () => {
+    expect(wrapText('the quick brown fox', 10)).toEqual(['the quick', 'brown fox']);
+    expect(wrapText('abcdefghijkl', 5)).toEqual(['abcde', 'fghij', 'kl']);
+    expect(wrapText('one\n\ntwo', 10)).toEqual(['one', '', 'two']);
+  });
+
+  it('shows the newest lines, scrolls back by lines, and stops at the top', () => {
+    const messages = [1, 2, 3, 4, 5].map((i) => outgoing(i, i));
+    expect(countLines(messages, 20)).toBe(10);
+    const newest = visibleLines(messages, 20, 4, 0);
+    expect(newest.lines.map((l) => l.kind === 'text' && l.text).filter(Boolean)).toEqual(['m4', 'm5']);
+    expect(newest.atTop).toBe(false);
+    const scrolled = visibleLines(messages, 20, 4, 4);
+    expect(scrolled.lines.map((l) => l.message.id)).toEqual([2, 2, 3, 3]);
+    const pastTop = visibleLines(messages, 20, 4, 100);
+    expect(pastTop.lines.map((l) => l.message.id)).toEqual([1, 1, 2, 2]);
+    expect(pastTop.atTop).toBe(true);
+  });
+});
+
+describe('uiReducer', () => {
+  it('lists conversations most recent first and opens the newest', () => {
+    const state = stateWith();
+    expect(visibleConversations(state).map((c) => c.number)).toEqual([CAROL, BOB]);
+    expect(state.open).toBe(CAROL);
+  });
+
+  it('keeps the open conversation at zero unread while it is on screen', () => {
+    const state = stateWith({ type: 'clientEvents', events: [], conversations: [summary(BOB, 30, 2), summary(CAROL, 20, 1)] });
+    expect(visibleConversations(state)).toEqual([summary(BOB, 30, 2), summary(CAROL, 20, 0)]);
+  });
+
+  it('appends live messages to a loaded history once, even when the history read raced the event', () => {
+    const incoming: ChatMessage = { id: 7, conversation: BOB, direction: 'incoming', sender: BOB, text: 'hi', timestamp: 5, storedAt: 5 };
+    const event = { event: 'message', from: BOB, text: 'hi', timestamp: 5, id: 7 } as const;
+    const state = stateWith(
+      { type: 'historyLoaded', conversation: BOB, messages: [incoming], complete: true, older: false },
+      { type: 'clientEvents', events: [event, event], conversations: [] },
+    );
+    expect(state.histories[BOB]?.messages.map((m) => m.id)).toEqual([7]);
+  });
+
+  it('moves delivery marks forward only, and shows a failure with its reason', () => {
+    const loaded = stateWith({ type: 'historyLoaded', conversation: BOB, messages: [outgoing(1, 100)], complete: true, older: false });
+    const status = (s: 'delivered' | 'read' | 'sent' | 'failed', error?: string): UiAction => ({
+      type: 'clientEvents',
+      events: [{ event: 'status', conversation: BOB, timestamp: 100, status: s, error }],
+      conversations: [],
+    });
+    const read = [status('read'), status('delivered')].reduce(uiReducer, loaded);
+    expect(read.histories[BOB]?.messages[0]?.status).toBe('read');
+    const failed = uiReducer(loaded, status('failed', 'unknown recipient'));
+    expect(failed.histories[BOB]?.messages[0]).toMatchObject({ status: 'failed', error: 'unknown recipient' });
+  });
+
+  it('replaces a message being sent by its stored row, or marks it failed when it was never stored', () => {
+    const loaded = stateWith(
+      { type: 'historyLoaded', conversation: BOB, messages: [], complete: true, older: false },
+      { type: 'sendStarted', localId: -1, conversation: BOB, text: 'hello', at: 1000 },
+    );
+    expect(loaded.histories[BOB]?.messages).toMatchObject([{ id: -1, status: 'sending', text: 'hello' }]);
+    const stored = uiReducer(loaded, { type: 'sendSettled', localId: -1, conversation: BOB, stored: [outgoing(3, 1001, 'hello')] });
+    expect(stored.histories[BOB]?.messages).toMatchObject([{ id: 3, status: 'sent', text: 'hello' }]);
+    const refused = uiReducer(loaded, { type: 'sendSettled', localId: -1, conversation: BOB, stored: [], error: 'untrusted identity' });
+    expect(refused.histories[BOB]?.messages).toMatchObject([{ id: -1, status: 'failed', error: 'untrusted identity' }]);
+  });
+
+  it('adds a conversation started with /chat to the list until the core lists it', () => {
+    const started = stateWith({ type: 'open', number: '+444444444', at: 99 });
+    expect(visibleConversations(started).map((c) => c.number)).toEqual(['+444444444', CAROL, BOB]);
+    const listed = uiReducer(started, { type: 'clientEvents', events: [], conversations: [summary('+444444444', 50)] });
+    expect(listed.started).toEqual([]);
+    expect(listed.open).toBe('+444444444');
+  });
+
+  it('cycles focus and clamps scrolling', () => {
+    const state = stateWith({ type: 'cycleFocus', delta: 1 }, { type: 'scroll', delta: 50, max: 10 });
+    expect(state.focus).toBe('conversations');
+    expect(state.scroll).toBe(10);
+    expect(uiReducer(state, { type: 'scroll', delta: -50, max: 10 }).scroll).toBe(0);
+    expect(uiReducer(state, { type: 'cycleFocus', delta: -2 }).focus).toBe('history');
+  });
+});
