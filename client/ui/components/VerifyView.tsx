@@ -13,8 +13,8 @@ export function VerifyView(props: VerifyViewProps) {
     <Box flexDirection="column" flexGrow={1} borderStyle="round" borderColor="cyan" paddingX={1} overflow="hidden">
       <Text bold>Safety number with {props.number} (Esc to close)</Text>
       <Box flexDirection="column" marginY={1} paddingX={2}>
-        {safetyNumberRows(props.safetyNumber).map((row) => (
-          <Text key={row} bold color="green">
+        {safetyNumberRows(props.safetyNumber).map((row, i) => (
+          <Text key={i} bold color="green">
             {row}
           </Text>
         ))}

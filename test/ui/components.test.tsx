@@ -1,0 +1,155 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { cleanup, render } from 'ink-testing-library';
+import type { ChatMessage, ConversationSummary } from '../../client/core/api.js';
+import { ConversationList } from '../../client/ui/components/ConversationList.js';
+import { ConversationView } from '../../client/ui/components/ConversationView.js';
+import { InputLine } from '../../client/ui/components/InputLine.js';
+import { StatusBar, type StatusBarProps } from '../../client/ui/components/StatusBar.js';
+import { VerifyView } from '../../client/ui/components/VerifyView.js';
+import { settle, waitForFrame } from './inkTesting.js';
+
+const ME = '+111111111';
+const BOB = '+222222222';
+const NOW = Date.now();
+
+afterEach(cleanup);
+
+function message(id: number, overrides: Partial<ChatMessage> = {}): ChatMessage {
+  return { id, conversation: BOB, direction: 'outgoing', sender: ME, text: `message ${id}`, timestamp: NOW, storedAt: NOW, status: 'sent', ...overrides };
+}
+
+function conversation(number: string, unread = 0, identityChanged = false): ConversationSummary {
+  return { number, lastActivity: NOW, unread, identityChanged };
+}
+
+async function frameOf(node: React.ReactElement): Promise<string> {
+  const { lastFrame } = render(node);
+  await settle();
+  return lastFrame() ?? '';
+}
+
+function viewOf(messages: ChatMessage[], opts: { scroll?: number; height?: number; identityChanged?: boolean } = {}) {
+  return (
+    <ConversationView
+      conversation={conversation(BOB, 0, opts.identityChanged)}
+      history={{ messages, complete: true }}
+      ownNumber={ME}
+      focused={false}
+      width={60}
+      height={opts.height ?? 20}
+      scroll={opts.scroll ?? 0}
+      now={NOW}
+    />
+  );
+}
+
+describe('ConversationView', () => {
+  it('shows every delivery mark, and a failure with its reason', async () => {
+    const frame = await frameOf(
+      viewOf([
+        message(1, { status: 'sending' }),
+        message(2, { status: 'sent' }),
+        message(3, { status: 'delivered' }),
+        message(4, { status: 'read' }),
+        message(5, { status: 'failed', error: 'unknown recipient' }),
+      ]),
+    );
+    expect(frame).toContain('you … sending');
+    expect(frame).toContain('you ✓ sent');
+    expect(frame).toContain('you ✓✓ delivered');
+    expect(frame).toContain('you ✓✓ read');
+    expect(frame).toContain('you ✗ failed: unknown recipient');
+  });
+
+  it('shows time and sender of incoming messages and wraps long text', async () => {
+    const long = 'word '.repeat(30).trim();
+    const frame = await frameOf(viewOf([message(1, { direction: 'incoming', sender: BOB, text: long, status: undefined })]));
+    const time = new Date(NOW).toTimeString().slice(0, 5);
+    expect(frame).toContain(`${time} ${BOB}`);
+    const textLines = frame.split('\n').filter((line) => line.includes('word'));
+    expect(textLines.length).toBeGreaterThan(1);
+  });
+
+  it('renders only the window of a long history, and scrolls back through it', async () => {
+    const messages = Array.from({ length: 1000 }, (_, i) => message(i + 1));
+    const newest = await frameOf(viewOf(messages, { height: 6 }));
+    expect(newest).toContain('message 1000');
+    expect(newest).not.toContain('message 997');
+    const scrolled = await frameOf(viewOf(messages, { height: 6, scroll: 6 }));
+    expect(scrolled).toContain('message 997');
+    expect(scrolled).not.toContain('message 1000');
+    expect(scrolled).toContain('scrolled');
+  });
+
+  it('names the contact in a banner when the identity key changed', async () => {
+    const frame = await frameOf(viewOf([message(1)], { identityChanged: true }));
+    expect(frame).toContain(`${BOB}'s safety number changed`);
+    expect(frame).toContain(`/trust ${BOB}`);
+  });
+});
+
+describe('ConversationList', () => {
+  it('shows unread counts and the open conversation, in the order given', async () => {
+    const frame = await frameOf(
+      <ConversationList
+        conversations={[conversation('+333333333', 4), conversation(BOB, 0, true)]}
+        open={BOB}
+        focused
+        width={20}
+        height={10}
+      />,
+    );
+    const rows = frame.split('\n');
+    const carol = rows.findIndex((r) => r.includes('+333333333'));
+    const bob = rows.findIndex((r) => r.includes(BOB));
+    expect(carol).toBeLessThan(bob);
+    expect(rows[carol]).toMatch(/\+333333333\s+4/);
+    expect(rows[bob]).toContain(`›!${BOB}`);
+  });
+});
+
+describe('StatusBar', () => {
+  const base: StatusBarProps = { ownNumber: ME, serverAddress: '127.0.0.1:5000', registration: 'registered', connection: { state: 'connected' }, catchingUp: 0 };
+
+  it('shows own number, server and connected', async () => {
+    expect(await frameOf(<StatusBar {...base} />)).toBe(`${ME} @ 127.0.0.1:5000 │ connected`);
+  });
+
+  it('counts down to the next reconnect attempt, live', async () => {
+    const { lastFrame } = render(<StatusBar {...base} connection={{ state: 'reconnecting', retryAt: Date.now() + 2500, attempt: 1 }} />);
+    await waitForFrame(lastFrame, 'reconnecting in 3 s');
+    await waitForFrame(lastFrame, 'reconnecting in 2 s');
+  });
+
+  it('shows offline, catching up, the last notice and error', async () => {
+    const frame = await frameOf(
+      <StatusBar {...base} connection={{ state: 'offline' }} catchingUp={12} notice="registered" lastError="down" />,
+    );
+    expect(frame).toContain('offline │ catching up (12 left) │ registered │ error: down');
+  });
+
+  it('says when the number is not registered yet', async () => {
+    expect(await frameOf(<StatusBar {...base} registration="unregistered" />)).toContain('not registered');
+  });
+});
+
+describe('InputLine', () => {
+  it('shows the placeholder when empty, the draft with the cursor otherwise', async () => {
+    expect(await frameOf(<InputLine draft={{ text: '', cursor: 0 }} focused placeholder="message +222222222" />)).toContain(
+      'message +222222222',
+    );
+    const frame = await frameOf(<InputLine draft={{ text: 'first\nsecond', cursor: 12 }} focused placeholder="" />);
+    expect(frame).toContain('> first');
+    expect(frame).toContain('  second');
+  });
+});
+
+describe('VerifyView', () => {
+  it('groups the 60 digits and explains that both sides compare the same number', async () => {
+    const digits = '123451234512345123451234512345123451234512345123451234512345';
+    const frame = await frameOf(<VerifyView ownNumber={ME} number={BOB} safetyNumber={digits} />);
+    expect(frame).toContain('12345 12345 12345 12345');
+    expect(frame.match(/12345 12345 12345 12345/g)).toHaveLength(3);
+    expect(frame).toContain(`${BOB} sees the same 60 digits`);
+  });
+});
