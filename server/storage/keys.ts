@@ -79,13 +79,13 @@ export function takeBundleKeys(db: Db, accountId: number): TakenBundleKeys | und
 
   const preKey = stmt(
     db,
-    'DELETE FROM one_time_prekeys WHERE account_id = ?1 AND key_id = (SELECT MIN(key_id) FROM one_time_prekeys WHERE account_id = ?1) RETURNING key_id, public_key',
-  ).get(accountId) as Omit<KeyRow, 'signature'> | undefined;
+    'DELETE FROM one_time_prekeys WHERE account_id = @account AND key_id = (SELECT MIN(key_id) FROM one_time_prekeys WHERE account_id = @account) RETURNING key_id, public_key',
+  ).get({ account: accountId }) as Omit<KeyRow, 'signature'> | undefined;
 
   let kyber = stmt(
     db,
-    'DELETE FROM one_time_kyber_prekeys WHERE account_id = ?1 AND key_id = (SELECT MIN(key_id) FROM one_time_kyber_prekeys WHERE account_id = ?1) RETURNING key_id, public_key, signature',
-  ).get(accountId) as KeyRow | undefined;
+    'DELETE FROM one_time_kyber_prekeys WHERE account_id = @account AND key_id = (SELECT MIN(key_id) FROM one_time_kyber_prekeys WHERE account_id = @account) RETURNING key_id, public_key, signature',
+  ).get({ account: accountId }) as KeyRow | undefined;
   kyber ??= stmt(db, 'SELECT key_id, public_key, signature FROM kyber_last_resort_prekeys WHERE account_id = ?').get(
     accountId,
   ) as KeyRow | undefined;

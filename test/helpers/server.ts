@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../proto/loader.js';
 import { startServer, type StartOptions } from '../../server/app.js';
+import { createLogger } from '../../server/log.js';
 
 export interface TestServer {
   address: string;
@@ -27,7 +28,9 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dir = tempDir();
   const dbPath = opts.dbPath ?? join(dir, 'server.db');
-  const server = await startServer({ ...opts, host: '127.0.0.1', port: 0, dbPath, rateLimits: opts.rateLimits ?? true });
+  // Errors only: an unexpected failure in a test should be visible, routine lines should not.
+  const log = createLogger('error', (line) => process.stderr.write(line));
+  const server = await startServer({ log, ...opts, host: '127.0.0.1', port: 0, dbPath, rateLimits: opts.rateLimits ?? true });
   return {
     address: server.address,
     port: server.port,

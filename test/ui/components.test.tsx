@@ -109,7 +109,7 @@ describe('ConversationList', () => {
 });
 
 describe('StatusBar', () => {
-  const base: StatusBarProps = { ownNumber: ME, serverAddress: '127.0.0.1:5000', registration: 'registered', connection: { state: 'connected' }, catchingUp: 0 };
+  const base: StatusBarProps = { ownNumber: ME, serverAddress: '127.0.0.1:5000', registration: 'registered', connection: { state: 'connected' } };
 
   it('shows own number, server and connected', async () => {
     expect(await frameOf(<StatusBar {...base} />)).toBe(`${ME} @ 127.0.0.1:5000 │ connected`);
@@ -123,9 +123,13 @@ describe('StatusBar', () => {
 
   it('shows offline, catching up, the last notice and error', async () => {
     const frame = await frameOf(
-      <StatusBar {...base} connection={{ state: 'offline' }} catchingUp={12} notice="registered" lastError="down" />,
+      <StatusBar {...base} connection={{ state: 'offline' }} catchingUp={{ pending: 12 }} notice="registered" lastError="down" />,
     );
     expect(frame).toContain('offline │ catching up (12 left) │ registered │ error: down');
+  });
+
+  it('says it is catching up until the queue is empty, with the count when known', async () => {
+    expect(await frameOf(<StatusBar {...base} catchingUp={{ pending: 0 }} />)).toBe(`${ME} @ 127.0.0.1:5000 │ connected │ catching up`);
   });
 
   it('says when the number is not registered yet', async () => {

@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { registeredClient, type TestClient } from '../helpers/clients.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+describe('two clients through a real server', () => {
+  let server: TestServer;
+  let alice: TestClient;
+  let bob: TestClient;
+
+  beforeAll(async () => {
+    server = await startTestServer({ rateLimits: false });
+    alice = await registeredClient(server.address, '+15550000001');
+    bob = await registeredClient(server.address, '+15550000002');
+  });
+
+  afterAll(async () => {
+    await alice?.dispose();
+    await bob?.dispose();
+    await server?.stop();
+  });
+
+  it('sends a first message (PreKey) and receives it with receive()', async () => {
+    const sent = await alice.client.send('+15550000002', 'hello bob');
+    expect(sent.status).toBe('sent');
+    expect(await bob.client.receive()).toBe(1);
+    expect(bob.log.of('message')).toEqual([expect.objectContaining({ from: '+15550000001', text: 'hello bob', timestamp: sent.timestamp })]);
+    expect(bob.client.messages('+15550000001').map((m) => m.text)).toEqual(['hello bob']);
+  });
+
+  it('gets a delivery receipt back', async () => {
+    await alice.client.receive();
+    expect(alice.log.of('receipt')).toEqual([expect.objectContaining({ from: '+15550000002', type: 'delivery' })]);
+    expect(alice.client.messages('+15550000002')[0]?.status).toBe('delivered');
+  });
+});
