@@ -1,0 +1,60 @@
+/** The command line: options first, then an optional one-shot command and its words. */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export const DEFAULT_SERVER = '127.0.0.1:50051';
+
+export interface CliOptions {
+  number: string;
+  server: string;
+  dataDir: string;
+  headless: boolean;
+  json: boolean;
+  bell: boolean;
+  /** Words of a one-shot command; empty for the interactive modes. */
+  command: string[];
+}
+
+export type ParsedArgs = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'usage_error'; message: string };
+
+const VALUE_OPTIONS = new Set(['--id', '--server', '--data-dir']);
+const FLAGS = new Set(['--headless', '--json', '--no-bell', '--help', '-h']);
+
+export function defaultDataDir(number: string): string {
+  return join(homedir(), '.e2ee-chat', number);
+}
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-')) break;
+    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (VALUE_OPTIONS.has(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) return { kind: 'usage_error', message: `${name} needs a value` };
+      values.set(name, value);
+    } else if (FLAGS.has(name) && inline === undefined) {
+      flags.add(name);
+    } else {
+      return { kind: 'usage_error', message: `unknown option ${arg}` };
+    }
+  }
+  if (flags.has('--help') || flags.has('-h')) return { kind: 'help' };
+  const number = values.get('--id');
+  if (number === undefined) return { kind: 'usage_error', message: 'missing --id <number>' };
+  return {
+    kind: 'run',
+    options: {
+      number,
+      server: values.get('--server') ?? DEFAULT_SERVER,
+      dataDir: values.get('--data-dir') ?? defaultDataDir(number),
+      headless: flags.has('--headless'),
+      json: flags.has('--json'),
+      bell: !flags.has('--no-bell'),
+      command: argv.slice(i),
+    },
+  };
+}

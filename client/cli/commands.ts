@@ -1,0 +1,93 @@
+/** Command words (REPL lines, one-shot arguments, UI slash commands) to a typed command. */
+export type Command =
+  | { kind: 'register' }
+  /** `r`: register while unregistered, else receive. */
+  | { kind: 'register_or_receive' }
+  | { kind: 'fetch_keys'; number: string }
+  | { kind: 'send'; to: string; text: string }
+  | { kind: 'receive' }
+  | { kind: 'verify'; number: string }
+  | { kind: 'trust'; number: string }
+  | { kind: 'unregister' }
+  | { kind: 'quit' }
+  | { kind: 'help'; topic?: string };
+
+export type ParsedCommand = { ok: true; command: Command } | { ok: false; message: string };
+
+export interface CommandHelp {
+  names: string[];
+  usage: string;
+  meaning: string;
+}
+
+export const COMMANDS: readonly CommandHelp[] = [
+  { names: ['register', 'r'], usage: 'register', meaning: 'register this number (uploads PQXDH prekeys); "r" registers only while unregistered' },
+  { names: ['fetch_keys', 'f'], usage: 'fetch_keys <number>', meaning: "fetch the contact's keys, start a session, show the safety number" },
+  { names: ['send', 's'], usage: 'send <number> <message>', meaning: 'encrypt and send (fetches keys first when there is no session)' },
+  { names: ['receive', 'recv', 'r'], usage: 'receive', meaning: 'fetch and decrypt what is queued' },
+  { names: ['verify'], usage: 'verify <number>', meaning: 'show the safety number with a contact' },
+  { names: ['trust'], usage: 'trust <number>', meaning: "accept a contact's changed identity key" },
+  { names: ['unregister'], usage: 'unregister', meaning: 'delete this account from the server (local history is kept)' },
+  { names: ['quit', 'exit', 'q', 'e'], usage: 'quit', meaning: 'leave cleanly' },
+  { names: ['help'], usage: 'help [command]', meaning: 'list the commands, or explain one' },
+];
+
+export function helpText(topic?: string): string {
+  if (topic !== undefined) {
+    const entry = COMMANDS.find((c) => c.names.includes(topic));
+    if (!entry) return `unknown command "${topic}"; "help" lists them`;
+    return `${entry.usage}${entry.names.length > 1 ? ` (also: ${entry.names.slice(1).join(', ')})` : ''}\n  ${entry.meaning}`;
+  }
+  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
+  return COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.meaning}`).join('\n');
+}
+
+/** `send <id> <msg>`: the words after the id, joined by single spaces, are the message. */
+export function parseCommand(words: readonly string[]): ParsedCommand {
+  const [name, ...rest] = words;
+  if (name === undefined) return { ok: false, message: 'empty command' };
+  const onlyArgument = rest.length === 1 ? rest[0] : undefined;
+  switch (name) {
+    case 'register':
+      return noArgs(rest, { kind: 'register' });
+    case 'r':
+      return noArgs(rest, { kind: 'register_or_receive' });
+    case 'receive':
+    case 'recv':
+      return noArgs(rest, { kind: 'receive' });
+    case 'unregister':
+      return noArgs(rest, { kind: 'unregister' });
+    case 'quit':
+    case 'exit':
+    case 'q':
+    case 'e':
+      return noArgs(rest, { kind: 'quit' });
+    case 'help':
+      return rest.length <= 1 ? { ok: true, command: rest[0] === undefined ? { kind: 'help' } : { kind: 'help', topic: rest[0] } } : usage('help');
+    case 'fetch_keys':
+    case 'f': {
+      return onlyArgument === undefined ? usage('fetch_keys') : { ok: true, command: { kind: 'fetch_keys', number: onlyArgument } };
+    }
+    case 'verify':
+    case 'trust': {
+      return onlyArgument === undefined ? usage(name) : { ok: true, command: { kind: name, number: onlyArgument } };
+    }
+    case 'send':
+    case 's': {
+      const [to, ...text] = rest;
+      if (to === undefined || text.length === 0) return usage('send');
+      return { ok: true, command: { kind: 'send', to, text: text.join(' ') } };
+    }
+    default:
+      return { ok: false, message: `unknown command "${name}"; "help" lists the commands` };
+  }
+}
+
+function noArgs(rest: readonly string[], command: Command): ParsedCommand {
+  return rest.length === 0 ? { ok: true, command } : { ok: false, message: `"${command.kind}" takes no arguments` };
+}
+
+function usage(name: string): ParsedCommand {
+  const entry = COMMANDS.find((c) => c.names.includes(name))!;
+  return { ok: false, message: `usage: ${entry.usage}` };
+}
