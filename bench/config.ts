@@ -30,6 +30,10 @@ export const SQLITE_BATCH = 100;
 export const RELAY_IN_FLIGHT = 1_000;
 /** The most messages one Send may carry (API.md). */
 export const SEND_BATCH = 100;
+/** End to end: messages sent and not yet stored by the receiver (one full Send batch). */
+export const E2E_IN_FLIGHT = 100;
+/** End to end: first contacts under way at once. */
+export const E2E_SETUPS_IN_FLIGHT = 8;
 
 export const FULL: BenchConfig = {
   mode: 'full',

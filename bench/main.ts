@@ -11,6 +11,7 @@ import type { Figure } from './figure.js';
 import { libsignalLimits } from './limits/libsignal.js';
 import { rawGrpcLimits } from './limits/rawGrpc.js';
 import { sqliteQueueLimits } from './limits/sqliteQueue.js';
+import { endToEndScenario } from './scenarios/endToEnd.js';
 import { offlineDrainScenario } from './scenarios/offlineDrain.js';
 import { relayScenario } from './scenarios/relay.js';
 import { scaleScenario } from './scenarios/scale.js';
@@ -21,7 +22,7 @@ import { machineFacts } from './support/machine.js';
 import { Progress } from './support/progress.js';
 import { removeAllTempDirs } from './support/tempDir.js';
 
-const STEPS: Step[] = [rawGrpcLimits, sqliteQueueLimits, libsignalLimits, relayScenario, offlineDrainScenario, scaleScenario];
+const STEPS: Step[] = [rawGrpcLimits, sqliteQueueLimits, libsignalLimits, relayScenario, offlineDrainScenario, endToEndScenario, scaleScenario];
 
 const USAGE = `usage: node dist/bench/main.js [--quick] [--only KEYS] [--profile]   (make bench [QUICK=1])
 
