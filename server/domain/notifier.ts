@@ -20,7 +20,7 @@ export class InProcessNotifier implements MailboxNotifier {
     set.add(wake);
     return () => {
       set.delete(wake);
-      if (set.size === 0) this.listeners.delete(accountId);
+      if (set.size === 0 && this.listeners.get(accountId) === set) this.listeners.delete(accountId);
     };
   }
 }

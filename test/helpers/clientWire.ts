@@ -1,0 +1,51 @@
+/**
+ * Acting on the wire as a test client's account, beside the client: sign in with
+ * the identity key in its folder, then Fetch/Ack/Send raw envelopes. Tests use it
+ * to record, reorder, duplicate or tamper with real ciphertexts.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Envelope__Output } from '../../proto/generated/e2ee/v1/Envelope.js';
+import { loadOrCreateIdentity } from '../../client/core/account.js';
+import type { ClientContext } from '../../client/core/context.js';
+import { ServerApi } from '../../client/core/net/serverApi.js';
+import { SerialQueue } from '../../client/core/serialQueue.js';
+import { signIn } from '../../client/core/signIn.js';
+import { openClientDatabase } from '../../client/core/storage/database.js';
+
+export interface WireAccount {
+  api: ServerApi;
+  /** Everything queued for this account, without acking it. */
+  fetchAll(): Promise<Envelope__Output[]>;
+  ack(envelopes: Envelope__Output[]): Promise<void>;
+  /** Sends ciphertexts as they are (new guids) to `destination`. */
+  sendRaw(destination: string, messages: { type: number; content: Uint8Array }[]): Promise<void>;
+  close(): void;
+}
+
+export async function wireAccount(server: string, number: string, dataDir: string): Promise<WireAccount> {
+  const db = openClientDatabase(dataDir);
+  const api = new ServerApi(server);
+  try {
+    const ctx: ClientContext = { db, api, local: loadOrCreateIdentity(db, number), protocolLock: new SerialQueue(), emit: () => undefined };
+    await signIn(ctx);
+  } finally {
+    db.close();
+  }
+  return {
+    api,
+    async fetchAll() {
+      const page = await api.fetch(100);
+      return page.envelopes;
+    },
+    async ack(envelopes) {
+      await api.ack(envelopes.map((e) => e.guid));
+    },
+    async sendRaw(destination, messages) {
+      await api.send({
+        destination,
+        messages: messages.map((m) => ({ guid: randomUUID(), type: m.type, content: Buffer.from(m.content), client_timestamp: Date.now() })),
+      });
+    },
+    close: () => api.close(),
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * The whole app on a real ChatClient against a real server: typing, focus,
+ * scrolling, live messages, receipts, registration, identity changes, errors.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { cleanup, render } from 'ink-testing-library';
+import { App } from '../../client/ui/App.js';
+import { openTestClient, registeredClient, type TestClient } from '../helpers/clients.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { KEYS, settle, type, waitForFrame } from './inkTesting.js';
+
+let server: TestServer;
+const opened: TestClient[] = [];
+let nextNumber = 0;
+
+/** A fresh number per test, so tests never see each other's conversations. */
+function newNumber(): string {
+  nextNumber += 1;
+  return `+1555${process.pid % 1000}${String(nextNumber).padStart(4, '0')}`;
+}
+
+async function open(register: boolean): Promise<TestClient> {
+  const client = register ? await registeredClient(server.address, newNumber()) : await openTestClient(server.address, newNumber());
+  opened.push(client);
+  return client;
+}
+
+/** A contact without UI: registered, connected, so it answers with delivery receipts. */
+async function contact(): Promise<TestClient> {
+  const client = await open(true);
+  await client.client.connect();
+  return client;
+}
+
+async function mount(user: TestClient, bell = false) {
+  const app = render(<App client={user.client} bell={bell} />);
+  await settle();
+  return app;
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ rateLimits: false });
+});
+
+afterEach(async () => {
+  cleanup();
+  await Promise.all(opened.splice(0).map((c) => c.dispose()));
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+describe('App', () => {
+  it('offers to register an unregistered number on first run, then connects', async () => {
+    const alice = await open(false);
+    const { lastFrame, stdin } = await mount(alice);
+    await waitForFrame(lastFrame, `${alice.client.number} is not registered`);
+    expect(lastFrame()).toContain('not registered');
+    await type(stdin, KEYS.enter);
+    await waitForFrame(lastFrame, 'connected');
+    expect(lastFrame()).toContain(`registered ${alice.client.number}`);
+    expect(alice.client.isRegistered()).toBe(true);
+  });
+
+  it('sends typed text to the open conversation and shows it delivered, then read', async () => {
+    const alice = await open(true);
+    const bob = await contact();
+    const { lastFrame, stdin } = await mount(alice);
+    await waitForFrame(lastFrame, '│ connected');
+    await type(stdin, `/chat ${bob.client.number}`, KEYS.enter, 'hello bob', KEYS.enter);
+    await waitForFrame(lastFrame, 'hello bob');
+    await waitForFrame(lastFrame, '✓✓ delivered');
+    await bob.log.waitForCount('message', 1);
+    await bob.client.markRead(alice.client.number);
+    await waitForFrame(lastFrame, '✓✓ read');
+  });
+
+  it('sends a multi-line message typed with Ctrl+N and Alt+Enter', async () => {
+    const alice = await open(true);
+    const bob = await contact();
+    const { lastFrame, stdin } = await mount(alice);
+    await type(stdin, `/chat ${bob.client.number}`, KEYS.enter, 'one', KEYS.ctrlN, 'two', KEYS.altEnter, 'three');
+    expect(lastFrame()).toContain('> one');
+    expect(lastFrame()).toContain('  three');
+    await type(stdin, KEYS.enter);
+    await bob.log.waitForCount('message', 1);
+    expect(bob.log.of('message')[0]?.text).toBe('one\ntwo\nthree');
+  });
+
+  it('shows a live message at once, and counts unread (with a bell) when its conversation is not on screen', async () => {
+    const alice = await open(true);
+    const bob = await contact();
+    const carol = await contact();
+    const app = await mount(alice, true);
+    await waitForFrame(app.lastFrame, '│ connected');
+    await bob.client.send(alice.client.number, 'first from bob');
+    await waitForFrame(app.lastFrame, 'first from bob');
+
+    await carol.client.send(alice.client.number, 'hi from carol');
+    await waitForFrame(app.lastFrame, 'hi from carol');
+    // Carol's conversation is open now (newest); Bob's is not on screen.
+    await type(app.stdin, `/chat ${carol.client.number}`, KEYS.enter);
+    await bob.client.send(alice.client.number, 'second from bob');
+    const frame = await waitForFrame(app.lastFrame, (f) => new RegExp(`${escape(bob.client.number)}\\s+1`).test(f));
+    expect(frame).not.toContain('second from bob');
+    expect(app.frames).toContain('\x07');
+
+    // Picking Bob's conversation shows the message and sends the read receipt.
+    await type(app.stdin, KEYS.down);
+    await waitForFrame(app.lastFrame, 'second from bob');
+    await bob.log.waitFor((events) => events.some((e) => e.event === 'status' && e.status === 'read'), 20_000, 'a read receipt');
+  });
+
+  it('moves focus with Tab: Up/Down pick a conversation from the list, and scroll the history when it has focus', async () => {
+    const alice = await open(true);
+    const bob = await contact();
+    const carol = await contact();
+    await bob.client.send(alice.client.number, 'from bob');
+    for (let i = 1; i <= 30; i++) await carol.client.send(alice.client.number, `carol line ${i}`);
+    const { lastFrame, stdin } = await mount(alice);
+    await waitForFrame(lastFrame, 'carol line 30');
+
+    await type(stdin, KEYS.tab, KEYS.down);
+    await waitForFrame(lastFrame, 'from bob');
+    await type(stdin, KEYS.up);
+    await waitForFrame(lastFrame, 'carol line 30');
+
+    await type(stdin, KEYS.tab);
+    await type(stdin, KEYS.up, KEYS.up, KEYS.up);
+    await waitForFrame(lastFrame, (f) => !f.includes('carol line 30') && f.includes('carol line 29'));
+    await type(stdin, KEYS.tab);
+    await type(stdin, 'x');
+    expect(lastFrame()).toContain('> x');
+  });
+
+  it('scrolls the history a page with PgUp/PgDn', async () => {
+    const alice = await open(true);
+    const bob = await contact();
+    for (let i = 1; i <= 40; i++) await bob.client.send(alice.client.number, `line ${i}`);
+    const { lastFrame, stdin } = await mount(alice);
+    await waitForFrame(lastFrame, 'line 40');
+    await type(stdin, KEYS.pageUp);
+    await waitForFrame(lastFrame, (f) => !f.includes('line 40') && f.includes('scrolled'));
+    await type(stdin, KEYS.pageUp, KEYS.pageUp, KEYS.pageUp, KEYS.pageUp, KEYS.pageUp, KEYS.pageUp, KEYS.pageUp);
+    await waitForFrame(lastFrame, 'top of history');
+    expect(lastFrame()).toMatch(/line 1\b/);
+    for (let i = 0; i < 8; i++) await type(stdin, KEYS.pageDown);
+    await waitForFrame(lastFrame, (f) => f.includes('line 40') && !f.includes('scrolled'));
+  });
+
+  it('shows a banner when the contact reinstalled, refuses to send until /trust', async () => {
+    const alice = await open(true);
+    const bob = await contact();
+    await alice.client.send(bob.client.number, 'before');
+    await bob.client.unregister();
+    // Bob on a new phone: same number, new identity key.
+    const newBob = await registeredClient(server.address, bob.client.number);
+    opened.push(newBob);
+    await newBob.client.send(alice.client.number, 'new phone, same number');
+
+    const { lastFrame, stdin } = await mount(alice);
+    await waitForFrame(lastFrame, `${bob.client.number}'s safety number changed`);
+    await type(stdin, `/chat ${bob.client.number}`, KEYS.enter, 'still there?', KEYS.enter);
+    await waitForFrame(lastFrame, `error: ${bob.client.number}'s safety number changed`);
+    expect(lastFrame()).not.toContain('still there?');
+
+    await type(stdin, `/verify ${bob.client.number}`, KEYS.enter);
+    await waitForFrame(lastFrame, 'sees the same 60 digits');
+    await type(stdin, KEYS.escape, `/trust ${bob.client.number}`, KEYS.enter);
+    await waitForFrame(lastFrame, (f) => f.includes('trusted') && !f.includes('Sending is paused'));
+    await type(stdin, 'welcome back', KEYS.enter);
+    await waitForFrame(lastFrame, 'welcome back');
+  });
+
+  it('shows errors in the status bar and keeps running', async () => {
+    const alice = await open(true);
+    const { lastFrame, stdin } = await mount(alice);
+    await type(stdin, '/send +19999999999 anyone?', KEYS.enter);
+    await waitForFrame(lastFrame, 'error:');
+    await type(stdin, '/chat nobody', KEYS.enter);
+    await waitForFrame(lastFrame, 'error: not a phone number: nobody');
+    await type(stdin, '/help', KEYS.enter);
+    await waitForFrame(lastFrame, 'Ctrl+N, Alt+Enter');
+    await type(stdin, KEYS.escape);
+    await waitForFrame(lastFrame, (f) => !f.includes('error:') && !f.includes('Help (Esc'));
+  });
+
+  it('finds messages with /search and keeps history across a restart', async () => {
+    const alice = await open(true);
+    const bob = await contact();
+    const first = await mount(alice);
+    await type(first.stdin, `/chat ${bob.client.number}`, KEYS.enter, 'lunch at noon?', KEYS.enter);
+    await waitForFrame(first.lastFrame, '✓✓ delivered');
+    first.unmount();
+
+    const restarted = await alice.reopen();
+    opened.push(restarted);
+    const second = await mount(restarted);
+    await waitForFrame(second.lastFrame, 'lunch at noon?');
+    await type(second.stdin, '/search lunch', KEYS.enter);
+    await waitForFrame(second.lastFrame, 'Search “lunch”: 1 found');
+  });
+
+  it('stays responsive while 1,000 messages arrive', async () => {
+    const alice = await open(true);
+    const bob = await contact();
+    const { lastFrame, stdin } = await mount(alice);
+    await type(stdin, `/chat ${bob.client.number}`, KEYS.enter);
+    await waitForFrame(lastFrame, '│ connected');
+    const sending = Promise.all(Array.from({ length: 1000 }, (_, i) => bob.client.send(alice.client.number, `burst ${i + 1}`)));
+    await waitForFrame(lastFrame, 'burst 1', 30_000);
+    await type(stdin, 'typing while it arrives');
+    expect(lastFrame()).toContain('typing while it arrives');
+    await sending;
+    await waitForFrame(lastFrame, 'burst 1000', 60_000);
+  }, 120_000);
+});
+
+function escape(text: string): string {
+  return text.replace(/[+]/g, '\\+');
+}
