@@ -97,19 +97,16 @@ describe('App', () => {
     await bob.client.send(alice.client.number, 'first from bob');
     await waitForFrame(app.lastFrame, 'first from bob');
 
+    // Bob's conversation stays on screen; Carol's gets an unread count and a bell.
     await carol.client.send(alice.client.number, 'hi from carol');
-    await waitForFrame(app.lastFrame, 'hi from carol');
-    // Carol's conversation is open now (newest); Bob's is not on screen.
-    await type(app.stdin, `/chat ${carol.client.number}`, KEYS.enter);
-    await bob.client.send(alice.client.number, 'second from bob');
-    const frame = await waitForFrame(app.lastFrame, (f) => new RegExp(`${escape(bob.client.number)}\\s+1`).test(f));
-    expect(frame).not.toContain('second from bob');
+    const frame = await waitForFrame(app.lastFrame, (f) => new RegExp(`${escape(carol.client.number)}\\s+1`).test(f));
+    expect(frame).not.toContain('hi from carol');
     expect(app.frames).toContain('\x07');
 
-    // Picking Bob's conversation shows the message and sends the read receipt.
-    await type(app.stdin, KEYS.down);
-    await waitForFrame(app.lastFrame, 'second from bob');
-    await bob.log.waitFor((events) => events.some((e) => e.event === 'status' && e.status === 'read'), 20_000, 'a read receipt');
+    // Carol's is the most recent, first in the list: Up picks it, shows the message and sends the read receipt.
+    await type(app.stdin, KEYS.up);
+    await waitForFrame(app.lastFrame, 'hi from carol');
+    await carol.log.waitFor((events) => events.some((e) => e.event === 'status' && e.status === 'read'), 20_000, 'a read receipt');
   });
 
   it('moves focus with Tab: Up/Down pick a conversation from the list, and scroll the history when it has focus', async () => {
@@ -119,18 +116,19 @@ describe('App', () => {
     await bob.client.send(alice.client.number, 'from bob');
     for (let i = 1; i <= 30; i++) await carol.client.send(alice.client.number, `carol line ${i}`);
     const { lastFrame, stdin } = await mount(alice);
-    await waitForFrame(lastFrame, 'carol line 30');
-
-    await type(stdin, KEYS.tab, KEYS.down);
+    // The first conversation to arrive opens; Carol's, more recent, is listed above it.
     await waitForFrame(lastFrame, 'from bob');
-    await type(stdin, KEYS.up);
-    await waitForFrame(lastFrame, 'carol line 30');
+    await waitForFrame(lastFrame, (f) => new RegExp(`${escape(carol.client.number)}\\s+30`).test(f));
 
-    await type(stdin, KEYS.tab);
+    await type(stdin, KEYS.tab, KEYS.up);
+    await waitForFrame(lastFrame, 'carol line 30');
+    await type(stdin, KEYS.down);
+    await waitForFrame(lastFrame, 'from bob');
+    await type(stdin, KEYS.up, KEYS.tab);
+    await waitForFrame(lastFrame, 'carol line 30');
     await type(stdin, KEYS.up, KEYS.up, KEYS.up);
     await waitForFrame(lastFrame, (f) => !f.includes('carol line 30') && f.includes('carol line 29'));
-    await type(stdin, KEYS.tab);
-    await type(stdin, 'x');
+    await type(stdin, KEYS.tab, 'x');
     expect(lastFrame()).toContain('> x');
   });
 
