@@ -32,7 +32,7 @@ client: build
 	NODE_ENV=production node dist/client/main.js --id '$(ID)' $(ARGS)
 
 demo: build
-	@bash scripts/demo.sh
+	@bash client/demo.sh
 
 bench: build
 	node dist/bench/main.js $(if $(QUICK),--quick,)

@@ -29,7 +29,12 @@ export function App({ client, bell }: AppProps) {
   return (
     <UiActionsContext.Provider value={actions}>
       <UiStateContext.Provider value={state}>
-        <Screen layout={layout} main={mainPane(state, layout)} placeholder={placeholder(state)} />
+        <Screen
+          layout={layout}
+          main={mainPane(state, layout)}
+          showList={state.panel.kind !== 'help'}
+          placeholder={placeholder(state)}
+        />
       </UiStateContext.Provider>
     </UiActionsContext.Provider>
   );

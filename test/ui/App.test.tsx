@@ -179,7 +179,8 @@ describe('App', () => {
     await type(stdin, '/chat nobody', KEYS.enter);
     await waitForFrame(lastFrame, 'error: not a phone number: nobody');
     await type(stdin, '/help', KEYS.enter);
-    await waitForFrame(lastFrame, 'Ctrl+N, Alt+Enter');
+    await waitForFrame(lastFrame, 'Ctrl+N, Alt+Enter, Ctrl+J');
+    expect(lastFrame()).toContain('/quit, /q, /exit, /e');
     await type(stdin, KEYS.escape);
     await waitForFrame(lastFrame, (f) => !f.includes('error:') && !f.includes('Help (Esc'));
   });

@@ -18,7 +18,7 @@ export function ConversationList(props: ConversationListProps) {
   const first = Math.max(0, Math.min(openIndex - height + 1, conversations.length - height));
   const shown = conversations.slice(first, first + height);
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor={props.focused ? 'cyan' : 'gray'} paddingX={1}>
+    <Box flexDirection="column" flexGrow={1} borderStyle="round" borderColor={props.focused ? 'cyan' : 'gray'} paddingX={1}>
       <Text bold wrap="truncate-end">
         Chats
       </Text>

@@ -1,23 +1,26 @@
 import { Box, Text } from 'ink';
-import { COMMAND_HELP } from '../state/commands.js';
 import { KEY_HELP } from '../hooks/useKeyboard.js';
+import { COMMAND_HELP } from '../state/commands.js';
 
-/** Keys and commands; Esc goes back. */
+/** Keys and commands side by side, so both fit a 24-line terminal; Esc goes back. */
 export function HelpView() {
   return (
     <Box flexDirection="column" flexGrow={1} borderStyle="round" borderColor="cyan" paddingX={1} overflow="hidden">
-      <Text bold>Help (Esc to close)</Text>
-      <Text dimColor>Text without a leading / is sent to the open conversation.</Text>
-      <HelpTable title="Keys" rows={KEY_HELP} />
-      <HelpTable title="Commands" rows={COMMAND_HELP} />
+      <Text bold wrap="truncate-end">
+        Help (Esc to close). Text without a leading / goes to the open conversation.
+      </Text>
+      <Box>
+        <HelpTable title="Keys" rows={KEY_HELP} />
+        <HelpTable title="Commands" rows={COMMAND_HELP} />
+      </Box>
     </Box>
   );
 }
 
 function HelpTable(props: { title: string; rows: ReadonlyArray<readonly [string, string]> }) {
-  const width = Math.max(...props.rows.map(([left]) => left.length)) + 2;
+  const width = Math.max(...props.rows.map(([left]) => left.length)) + 1;
   return (
-    <Box flexDirection="column" marginTop={1}>
+    <Box flexDirection="column" marginTop={1} width="50%" paddingRight={1}>
       <Text bold underline>
         {props.title}
       </Text>

@@ -10,8 +10,10 @@ import { StatusBar } from './StatusBar.js';
 
 export interface ScreenProps {
   layout: ScreenLayout;
-  /** The right-hand pane: the open conversation, or help, verify, search, the register offer. */
+  /** The right-hand pane: the open conversation, or verify, search, the register offer. */
   main: ReactNode;
+  /** Without the conversation list, `main` takes the whole width (help). */
+  showList: boolean;
   placeholder: string;
 }
 
@@ -24,16 +26,18 @@ export function Screen(props: ScreenProps) {
   return (
     <Box flexDirection="column" width={layout.width} height={layout.height}>
       <Box height={layout.mainHeight} overflow="hidden">
-        <Box width={layout.listWidth} flexShrink={0}>
-          <ConversationList
-            conversations={visibleConversations(state)}
-            open={state.open}
-            focused={state.focus === 'conversations'}
-            width={list.width}
-            height={list.height}
-          />
-        </Box>
-        <Box width={layout.conversationWidth} flexDirection="column">
+        {props.showList && (
+          <Box width={layout.listWidth} flexShrink={0}>
+            <ConversationList
+              conversations={visibleConversations(state)}
+              open={state.open}
+              focused={state.focus === 'conversations'}
+              width={list.width}
+              height={list.height}
+            />
+          </Box>
+        )}
+        <Box width={props.showList ? layout.conversationWidth : layout.width} flexDirection="column">
           {props.main}
         </Box>
       </Box>

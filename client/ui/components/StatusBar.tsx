@@ -9,7 +9,7 @@ export interface StatusBarProps {
   serverAddress: string;
   registration: Registration;
   connection: ConnectionState;
-  catchingUp: number;
+  catchingUp?: { pending: number };
   notice?: string;
   lastError?: string;
 }
@@ -36,7 +36,12 @@ export function StatusBar(props: StatusBarProps) {
         ) : (
           <Text color="yellow">{props.registration === 'registering' ? 'registering…' : 'not registered'}</Text>
         )}
-        {props.catchingUp > 0 && <Text color="cyan"> │ catching up ({props.catchingUp} left)</Text>}
+        {props.catchingUp && (
+          <Text color="cyan">
+            {' │ catching up'}
+            {props.catchingUp.pending > 0 && ` (${props.catchingUp.pending} left)`}
+          </Text>
+        )}
         {props.notice && <Text> │ {props.notice}</Text>}
         {props.lastError && <Text color="red"> │ error: {props.lastError}</Text>}
       </Text>

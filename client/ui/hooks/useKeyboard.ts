@@ -17,15 +17,15 @@ import {
 } from '../state/lineEditor.js';
 
 export const KEY_HELP: ReadonlyArray<readonly [keys: string, meaning: string]> = [
-  ['Enter', 'send the message / run the command (in the list: back to typing)'],
-  ['Ctrl+N, Alt+Enter, Ctrl+J', 'new line in the message'],
-  ['Tab, Shift+Tab', 'move focus: input, conversations, history'],
-  ['Up, Down', 'pick a conversation (history focused: scroll a line)'],
+  ['Enter', 'send / run the command'],
+  ['Ctrl+N, Alt+Enter, Ctrl+J', 'new line'],
+  ['Tab, Shift+Tab', 'focus: input, chats, history'],
+  ['Up, Down', 'pick a chat; scroll history'],
   ['PgUp, PgDn', 'scroll the history a page'],
-  ['Home, End', 'start/end of the line (history focused: oldest/newest)'],
+  ['Home, End', 'line start/end; history ends'],
   ['Left, Right, Ctrl+A, Ctrl+E', 'move in the line'],
-  ['Backspace, Ctrl+W, Ctrl+U', 'delete a character, a word, the whole line'],
-  ['Esc', 'close this screen, clear the status messages'],
+  ['Backspace, Ctrl+W, Ctrl+U', 'delete char, word, line'],
+  ['Esc', 'close; clear status messages'],
   ['Ctrl+C', 'quit'],
 ];
 

@@ -22,15 +22,15 @@ const NUMBER = /^\+[1-9][0-9]{6,14}$/;
 
 /** Shown by /help, one line per command. */
 export const COMMAND_HELP: ReadonlyArray<readonly [usage: string, meaning: string]> = [
-  ['/chat <number>', 'open (or start) the conversation with <number>'],
-  ['/send <number> <text>, /s', 'send <text> to <number> without switching'],
-  ['/register, /r', 'register this number (/r: only while not registered)'],
-  ['/fetch_keys <number>, /f', "fetch the contact's keys and show the safety number"],
-  ['/verify <number>', 'show the safety number to compare with the contact'],
-  ['/trust <number>', "accept the contact's new identity key"],
-  ['/recv', 'fetch whatever is queued (also happens live)'],
-  ['/search <text>', 'search the local history'],
-  ['/unregister', 'delete this account on the server (history stays)'],
+  ['/chat <number>', 'open or start a chat'],
+  ['/send, /s <number> <text>', 'send without switching'],
+  ['/register, /r', 'register (/r: if not yet)'],
+  ['/fetch_keys, /f <number>', 'fetch keys, safety number'],
+  ['/verify <number>', 'compare the safety number'],
+  ['/trust <number>', 'accept a new identity key'],
+  ['/recv', 'fetch what is queued'],
+  ['/search <text>', 'search local history'],
+  ['/unregister', 'delete the account'],
   ['/help', 'this screen'],
   ['/quit, /q, /exit, /e', 'leave'],
 ];

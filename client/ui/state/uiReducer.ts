@@ -123,10 +123,13 @@ function applyEvent(state: UiState, event: ClientEvent): UiState {
       });
     case 'status':
       return updateStatus(state, event.conversation, event.timestamp, event.status, event.error);
-    case 'connection':
-      return { ...state, connection: event.connection };
+    case 'connection': {
+      // Every (re)connection starts by draining what queued up meanwhile.
+      const catchingUp = event.connection.state === 'connected' ? { pending: 0 } : undefined;
+      return { ...state, connection: event.connection, catchingUp };
+    }
     case 'queue':
-      return { ...state, catchingUp: event.empty ? 0 : event.pending };
+      return { ...state, catchingUp: event.empty ? undefined : { pending: event.pending } };
     case 'registered':
       return { ...state, registration: 'registered' };
     case 'unregistered':

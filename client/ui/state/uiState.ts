@@ -27,8 +27,11 @@ export interface UiState {
   serverAddress: string;
   registration: Registration;
   connection: ConnectionState;
-  /** Envelopes still queued on the server while catching up; 0 once the queue is empty. */
-  catchingUp: number;
+  /**
+   * Set from connecting until the server says the queue is empty; `pending` is the
+   * count of queued envelopes when the core knows it, else 0.
+   */
+  catchingUp?: { pending: number };
   /** Most recent first. */
   conversations: ConversationSummary[];
   /** Conversations opened with /chat that have no message yet. */
@@ -58,7 +61,6 @@ export function initialUiState(init: {
     serverAddress: init.serverAddress,
     registration: init.registered ? 'registered' : 'unregistered',
     connection: init.connection,
-    catchingUp: 0,
     conversations,
     started: [],
     open: conversations[0]?.number,

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# `make demo`: the server and two clients (+111111111, +222222222) side by side in
+# one tmux session. State lives in data/demo/ (git-ignored), so a re-run keeps the
+# history. Leaving the session (quitting both clients, detaching, or killing it)
+# stops all three. Without tmux: runs the server here and prints the client commands.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DATA=data/demo
+PORT=${DEMO_PORT:-50051}
+SERVER=127.0.0.1:$PORT
+SESSION=e2ee-demo
+NUMBERS=(+111111111 +222222222)
+LOG=$DATA/server.log
+
+client_command() {
+  echo "env -u CI NODE_ENV=production node dist/client/main.js --id $1 --server $SERVER --data-dir $DATA/$1"
+}
+
+# Waits for the server's first line (`listening on ...`), or fails with its output.
+wait_until_listening() {
+  local pid=$1
+  for _ in $(seq 1 100); do
+    grep -q '^listening on ' "$LOG" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "demo: the server did not start (is port $PORT in use? set DEMO_PORT):" >&2
+  cat "$LOG" >&2
+  return 1
+}
+
+# `r` registers only while the number is not registered yet.
+register_clients() {
+  for number in "${NUMBERS[@]}"; do
+    node dist/client/main.js --id "$number" --server "$SERVER" --data-dir "$DATA/$number" r
+  done
+}
+
+mkdir -p "$DATA"
+: >"$LOG"
+SERVER_COMMAND="node dist/server/main.js --host 127.0.0.1 --port $PORT --db $DATA/server.db"
+
+if ! command -v tmux >/dev/null; then
+  $SERVER_COMMAND >"$LOG" 2>&1 &
+  server_pid=$!
+  trap 'kill "$server_pid" 2>/dev/null' EXIT
+  wait_until_listening "$server_pid"
+  register_clients
+  echo "Server running ($(head -n1 "$LOG")). In two other terminals, run:"
+  for number in "${NUMBERS[@]}"; do echo "  $(client_command "$number")"; done
+  echo "Ctrl+C stops the server."
+  tail -n +2 -f "$LOG" --pid "$server_pid"
+  exit 0
+fi
+
+# A running demo (another terminal) is joined, not restarted.
+if ! tmux has-session -t "$SESSION" 2>/dev/null; then
+  read -r rows cols < <(stty size 2>/dev/null || echo '45 160')
+  tmux new-session -d -s "$SESSION" -x "$cols" -y "$rows" -n demo "$SERVER_COMMAND 2>&1 | tee $LOG"
+  tmux set-option -t "$SESSION" pane-border-status top
+  tmux select-pane -t "$SESSION:demo.0" -T "server $SERVER"
+  server_pid=$(tmux display-message -p -t "$SESSION:demo.0" '#{pane_pid}')
+  wait_until_listening "$server_pid" || { tmux kill-session -t "$SESSION"; exit 1; }
+  register_clients || { tmux kill-session -t "$SESSION"; exit 1; }
+  # When the last client quits, the session (and with it the server) ends.
+  end_when_last="; [ \$(tmux list-panes -t $SESSION | wc -l) -le 2 ] && tmux kill-session -t $SESSION"
+  tmux split-window -v -l 80% -t "$SESSION:demo.0" "$(client_command "${NUMBERS[0]}")$end_when_last"
+  tmux select-pane -T "${NUMBERS[0]}"
+  tmux split-window -h -t "$SESSION:demo.1" "$(client_command "${NUMBERS[1]}")$end_when_last"
+  tmux select-pane -T "${NUMBERS[1]}"
+  tmux select-pane -t "$SESSION:demo.1"
+fi
+
+if [ -t 1 ]; then
+  # Nested inside another tmux is fine here; detaching ends the demo.
+  env -u TMUX tmux attach-session -t "$SESSION" || true
+  tmux kill-session -t "$SESSION" 2>/dev/null || true
+else
+  echo "demo running in tmux session '$SESSION' (tmux attach -t $SESSION; tmux kill-session -t $SESSION stops it)"
+fi
