@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { projectRoot } from '../../proto/loader.js';
+import { spawnServer, tempDir, type ChildServer } from '../helpers/server.js';
+import { call, codeOf, connect, freshNumber, makeDeviceKeys, register, type Stubs } from '../helpers/wire.js';
+import { status } from '@grpc/grpc-js';
+
+const run = promisify(execFile);
+const main = join(projectRoot(), 'dist/server/main.js');
+
+async function serverCommand(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [main, ...args], { timeout: 15_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('server command line', () => {
+  it('prints usage with --help', async () => {
+    const { code, stdout } = await serverCommand(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/--no-rate-limits/);
+    expect(stdout).toMatch(/accounts delete <number>/);
+  });
+
+  it.each([
+    [['--port', 'eighty']],
+    [['--bogus']],
+    [['frobnicate']],
+    [['accounts', 'delete']],
+  ])('refuses %j with exit code 2 and a one-line reason, no stack trace', async (args) => {
+    const { code, stderr } = await serverCommand(args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^server: /);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('a running server', () => {
+  let dir: string;
+  let server: ChildServer;
+  let stubs: Stubs;
+  beforeAll(async () => {
+    dir = tempDir();
+    server = await spawnServer({ dbPath: join(dir, 'server.db'), serverId: 'test-server' });
+    stubs = connect(server.address);
+  });
+  afterAll(async () => {
+    stubs.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('announces its address, database and configured server id', () => {
+    expect(server.serverId).toBe('test-server');
+    expect(server.output()).toMatch(/^listening on 127\.0\.0\.1:\d+ db=\S+server\.db server_id=test-server$/m);
+  });
+
+  it('frees a number with the operator command `accounts delete`', async () => {
+    const number = freshNumber();
+    const owner = await register(stubs, number);
+    expect(await codeOf(register(stubs, number))).toBe(status.ALREADY_EXISTS);
+    const { code, stdout } = await serverCommand(['accounts', 'delete', number, '--db', join(dir, 'server.db')]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/deleted account/);
+    expect(await codeOf(call(stubs.keys, stubs.keys.GetPreKeyCount, {}, owner.auth))).toBe(status.UNAUTHENTICATED);
+    await register(stubs, number, makeDeviceKeys());
+    const again = await serverCommand(['accounts', 'delete', '+19999999997', '--db', join(dir, 'server.db')]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/no account/);
+  });
+
+  it('never writes numbers, tokens or keys into its log', async () => {
+    const number = freshNumber();
+    const keys = makeDeviceKeys();
+    const account = await register(stubs, number, keys);
+    await call(stubs.accounts, stubs.accounts.Deregister, {}, account.auth);
+    const log = server.output();
+    expect(log).toMatch(/account created/);
+    expect(log).not.toContain(number);
+    expect(log).not.toContain(account.token);
+    expect(log).not.toContain(Buffer.from(keys.identity.publicKey.serialize()).toString('base64'));
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const other = await spawnServer({ dbPath: join(dir, 'other.db') });
+    await other.stop();
+    expect(await other.exited).toBe(0);
+    expect(other.output()).toMatch(/"msg":"stopped"/);
+  });
+});
