@@ -7,7 +7,6 @@ import type { ChatClientApi, ChatMessage, ClientEvent, ConnectionState, Conversa
 import { isRegistered, loadOrCreateIdentity } from './account.js';
 import * as contacts from './contacts.js';
 import type { ClientContext } from './context.js';
-import { DeliveryReceipts } from './deliveryReceipts.js';
 import { ClientError, describeError } from './errors.js';
 import { EventBus } from './events.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './net/backoff.js';
@@ -16,12 +15,14 @@ import { ServerApi } from './net/serverApi.js';
 import { requireValidNumber } from './numbers.js';
 import { maintainPreKeys } from './prekeyMaintenance.js';
 import { MAX_DECRYPT_ATTEMPTS, Receiver } from './receiver.js';
+import { ReceiptSender } from './receipts.js';
 import { register, unregister } from './registration.js';
 import { Sender } from './sender.js';
 import { SerialQueue } from './serialQueue.js';
 import { signIn, withSession } from './signIn.js';
 import { openClientDatabase, type ClientDatabase } from './storage/database.js';
 import { forgetProcessedBefore } from './storage/envelopeQueries.js';
+import { oweReceipt } from './storage/receiptQueries.js';
 import { listConversations, listMessages, searchMessages, setLastReadId, unreadIncoming } from './storage/messageQueries.js';
 
 export interface ChatClientOptions {
@@ -43,7 +44,7 @@ export class ChatClient implements ChatClientApi {
   private readonly ctx: ClientContext;
   private readonly sender: Sender;
   private readonly receiver: Receiver;
-  private readonly receipts: DeliveryReceipts;
+  private readonly receipts: ReceiptSender;
   private readonly backoff: BackoffPolicy;
   private readonly background = new Set<Promise<void>>();
   private stream: MailboxStream | undefined;
@@ -73,9 +74,9 @@ export class ChatClient implements ChatClientApi {
       emit: (event) => this.events.emit(event),
     };
     this.sender = new Sender(this.ctx);
-    this.receipts = new DeliveryReceipts(this.sender, (err) => this.reportError(err));
+    this.receipts = new ReceiptSender(this.ctx, this.sender, (err) => this.reportError(err));
     this.receiver = new Receiver(this.ctx, {
-      onMessageStored: (message) => this.receipts.add(message),
+      onMessageStored: () => this.receipts.schedule(),
       onPreKeyMessage: () => this.maintainInBackground(),
     });
   }
@@ -112,11 +113,11 @@ export class ChatClient implements ChatClientApi {
         authenticate: () => signIn(this.ctx),
         onConnected: () => {
           this.runInBackground(this.sender.flushOutbox());
+          this.receipts.schedule();
           this.maintainInBackground();
         },
         onEnvelope: async (envelope) => {
           await this.receiver.handle(envelope);
-          this.receipts.schedule();
         },
         onQueueEmpty: () => this.ctx.emit({ event: 'queue', pending: 0, empty: true }),
         onState: (state) => {
@@ -171,11 +172,11 @@ export class ChatClient implements ChatClientApi {
   async markRead(conversation: string): Promise<void> {
     const unread = unreadIncoming(this.ctx.db, conversation);
     if (unread.timestamps.length === 0) return;
-    setLastReadId(this.ctx.db, conversation, unread.newestId);
-    if (!this.isRegistered()) return;
-    if (await this.sender.queueReceipt(conversation, 'read', unread.timestamps)) {
-      this.runInBackground(this.sender.flushOutbox());
-    }
+    this.ctx.db.transaction(() => {
+      setLastReadId(this.ctx.db, conversation, unread.newestId);
+      for (const timestamp of unread.timestamps) oweReceipt(this.ctx.db, conversation, 'read', timestamp);
+    })();
+    if (this.isRegistered()) this.runInBackground(this.receipts.flush());
   }
 
   conversations(): ConversationSummary[] {

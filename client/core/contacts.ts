@@ -1,10 +1,11 @@
 /** Contacts' keys: starting sessions from bundles, identity changes, trust, safety numbers. */
-import { ErrorCode, LibSignalErrorBase, PublicKey } from '@signalapp/libsignal-client';
+import { ErrorCode, PublicKey } from '@signalapp/libsignal-client';
 import type { PreKeyBundle__Output } from '../../proto/generated/e2ee/v1/PreKeyBundle.js';
 import type { ClientContext } from './context.js';
 import { ClientError } from './errors.js';
 import { requireValidNumber } from './numbers.js';
 import { BundleError, bundleFromWire, startSession } from './protocol/cipher.js';
+import { isLibSignalError } from './protocol/libsignalErrors.js';
 import { safetyNumber } from './protocol/safetyNumber.js';
 import { addressOf, openProtocolStores } from './protocol/stores.js';
 import { ensureConversation } from './storage/messageQueries.js';
@@ -38,11 +39,11 @@ export async function startSessionFromBundle(ctx: ClientContext, wire: PreKeyBun
   try {
     await startSession(stores, ctx.local, bundle, number);
   } catch (err) {
-    if (LibSignalErrorBase.is(err, ErrorCode.UntrustedIdentity)) {
+    if (isLibSignalError(err, ErrorCode.UntrustedIdentity)) {
       recordChangedIdentity(ctx, number, bundle.identityKey().serialize());
       throw untrustedIdentityError(number);
     }
-    if (BundleError.is(err) || err instanceof LibSignalErrorBase) {
+    if (BundleError.is(err) || isLibSignalError(err)) {
       throw new ClientError('bad_bundle', `refused the keys of ${number}: ${err.message}`, { cause: err });
     }
     throw err;

@@ -5,8 +5,9 @@
  *      or a lost ack).
  *   1. Decrypt. libsignal's store writes (advanced session, consumed prekeys, a
  *      contact's new identity key) are collected in memory, not yet committed.
- *   2. Commit those writes + the plaintext message (or the receipt's status
- *      changes) + the processed guid in ONE SQLite transaction.
+ *   2. Commit those writes + the plaintext message (with the delivery receipt it
+ *      is owed) or the receipt's status changes + the processed guid, in ONE
+ *      SQLite transaction.
  *   3. Ack, so the server drops its copy.
  *   4. Emit events.
  *
@@ -16,13 +17,14 @@
  * retried on the next delivery, at most 3 attempts. Then it is recorded as
  * failed, reported and acked: it never blocks the messages behind it.
  */
-import { ErrorCode, LibSignalErrorBase } from '@signalapp/libsignal-client';
+import { ErrorCode } from '@signalapp/libsignal-client';
 import type { Envelope__Output } from '../../proto/generated/e2ee/v1/Envelope.js';
 import type { ChatMessage } from './api.js';
 import type { ClientContext } from './context.js';
 import { describeError } from './errors.js';
 import { failpoint } from './failpoints.js';
 import { decrypt } from './protocol/cipher.js';
+import { isLibSignalError } from './protocol/libsignalErrors.js';
 import { ContentError, decodeContent, type ReceiptKind } from './protocol/content.js';
 import { openProtocolStores, StoreError } from './protocol/stores.js';
 import {
@@ -32,6 +34,7 @@ import {
   recordDecryptAttempt,
 } from './storage/envelopeQueries.js';
 import { advanceOutgoingStatus, insertMessage } from './storage/messageQueries.js';
+import { oweReceipt } from './storage/receiptQueries.js';
 
 export const MAX_DECRYPT_ATTEMPTS = 3;
 const PREKEY_MESSAGE_TYPE = 3;
@@ -46,7 +49,7 @@ export type ReceiveOutcome =
   | { kind: 'failed'; reason: string };
 
 export interface ReceiverHooks {
-  /** A data message was stored: it is owed a delivery receipt. */
+  /** A data message was stored (and a delivery receipt is owed for it). */
   onMessageStored(message: ChatMessage): void;
   /** A PreKey message consumed one of our one-time keys. */
   onPreKeyMessage(): void;
@@ -89,6 +92,7 @@ export class Receiver {
       markEnvelopeProcessed(db, envelope.guid, now);
       if (content.kind === 'data') {
         const message = insertMessage(db, { conversation: from, direction: 'incoming', sender: from, text: content.text, timestamp: content.timestamp, storedAt: now });
+        oweReceipt(db, from, 'delivery', message.timestamp);
         return { kind: 'message', message, identityChanged };
       }
       const status = content.type === 'read' ? 'read' : 'delivered';
@@ -100,12 +104,12 @@ export class Receiver {
   private recordFailure(envelope: Envelope__Output, err: unknown): ReceiveOutcome {
     const { db } = this.ctx;
     const now = Date.now();
-    if (LibSignalErrorBase.is(err, ErrorCode.DuplicatedMessage)) {
+    if (isLibSignalError(err, ErrorCode.DuplicatedMessage)) {
       markEnvelopeProcessed(db, envelope.guid, now);
       return { kind: 'duplicate', replay: true };
     }
     const reason = describeError(err);
-    const final = err instanceof LibSignalErrorBase || ContentError.is(err) || StoreError.is(err);
+    const final = isLibSignalError(err) || ContentError.is(err) || StoreError.is(err);
     return db.transaction((): ReceiveOutcome => {
       const attempts = recordDecryptAttempt(db, envelope.guid, envelope.source, reason, now);
       if (!final && attempts < MAX_DECRYPT_ATTEMPTS) return { kind: 'retry_later', reason };

@@ -6,7 +6,7 @@
  * a lost connection the same ciphertext goes again with the same guid, never a
  * second encryption.
  */
-import { ErrorCode, LibSignalErrorBase } from '@signalapp/libsignal-client';
+import { ErrorCode } from '@signalapp/libsignal-client';
 import { randomUUID } from 'node:crypto';
 import type { ChatMessage } from './api.js';
 import { isIdentityTrusted, safetyNumberWith, startSessionFromBundle, untrustedIdentityError } from './contacts.js';
@@ -16,6 +16,7 @@ import { failpoint } from './failpoints.js';
 import { retryAfterMs } from './net/rpcErrors.js';
 import { requireValidNumber } from './numbers.js';
 import { encrypt } from './protocol/cipher.js';
+import { isLibSignalError } from './protocol/libsignalErrors.js';
 import { encodeContent, type Content, type ReceiptKind } from './protocol/content.js';
 import { addressOf, openProtocolStores } from './protocol/stores.js';
 import { signIn } from './signIn.js';
@@ -69,14 +70,25 @@ export class Sender {
     return stored;
   }
 
-  /** Queues an encrypted receipt; skipped when there is no usable session or the contact's key is untrusted. */
-  async queueReceipt(to: string, type: ReceiptKind, timestamps: number[]): Promise<boolean> {
-    if (timestamps.length === 0 || !isIdentityTrusted(this.ctx, to)) return false;
+  /**
+   * Encrypts a receipt into the outbox; `alsoCommit` runs in the same transaction.
+   * Not sent without a usable session or to a contact whose key is untrusted.
+   */
+  async queueReceipt(
+    to: string,
+    type: ReceiptKind,
+    timestamps: number[],
+    alsoCommit: (db: ClientContext['db']) => void,
+  ): Promise<'queued' | 'no_session' | 'untrusted'> {
+    if (!isIdentityTrusted(this.ctx, to)) return 'untrusted';
     return this.ctx.protocolLock.run(async () => {
       const session = await openProtocolStores(this.ctx.db, this.ctx.local).session.getSession(addressOf(to));
-      if (!session?.hasCurrentState()) return false;
-      await this.encryptToOutbox(to, { kind: 'receipt', type, timestamps }, () => null);
-      return true;
+      if (!session?.hasCurrentState()) return 'no_session';
+      await this.encryptToOutbox(to, { kind: 'receipt', type, timestamps }, (db) => {
+        alsoCommit(db);
+        return null;
+      });
+      return 'queued';
     });
   }
 
@@ -207,7 +219,7 @@ export class Sender {
     try {
       ciphertext = await encrypt(stores, this.ctx.local, to, encodeContent(content));
     } catch (err) {
-      if (LibSignalErrorBase.is(err, ErrorCode.UntrustedIdentity)) throw untrustedIdentityError(to);
+      if (isLibSignalError(err, ErrorCode.UntrustedIdentity)) throw untrustedIdentityError(to);
       throw err;
     }
     const clientTimestamp = content.kind === 'data' ? content.timestamp : Date.now();

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Envelope__Output } from '../../proto/generated/e2ee/v1/Envelope.js';
 import { loadOrCreateIdentity } from '../../client/core/account.js';
+import type { ClientEvent } from '../../client/core/api.js';
 import type { ClientContext } from '../../client/core/context.js';
 import { ServerApi } from '../../client/core/net/serverApi.js';
 import { SerialQueue } from '../../client/core/serialQueue.js';
@@ -22,15 +23,37 @@ export interface WireAccount {
   close(): void;
 }
 
-export async function wireAccount(server: string, number: string, dataDir: string): Promise<WireAccount> {
+/**
+ * The core's parts for an account folder, without the ChatClient around them,
+ * signed in; for calling core functions (like starting a session from a doctored
+ * bundle) directly. Events go to `events`.
+ */
+export async function openContext(server: string, number: string, dataDir: string): Promise<{ ctx: ClientContext; events: ClientEvent[]; close(): void }> {
   const db = openClientDatabase(dataDir);
   const api = new ServerApi(server);
+  const events: ClientEvent[] = [];
+  const ctx: ClientContext = { db, api, local: loadOrCreateIdentity(db, number), protocolLock: new SerialQueue(), emit: (e) => events.push(e) };
   try {
-    const ctx: ClientContext = { db, api, local: loadOrCreateIdentity(db, number), protocolLock: new SerialQueue(), emit: () => undefined };
     await signIn(ctx);
-  } finally {
+  } catch (err) {
     db.close();
+    api.close();
+    throw err;
   }
+  return {
+    ctx,
+    events,
+    close: () => {
+      api.close();
+      db.close();
+    },
+  };
+}
+
+export async function wireAccount(server: string, number: string, dataDir: string): Promise<WireAccount> {
+  const { ctx } = await openContext(server, number, dataDir);
+  const api = ctx.api;
+  ctx.db.close();
   return {
     api,
     async fetchAll() {

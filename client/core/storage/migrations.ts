@@ -90,6 +90,15 @@ export const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   ) WITHOUT ROWID;
 
+  -- Receipts we owe for stored messages, written in the same transaction as the
+  -- message (or the read mark), so a crash cannot lose them.
+  CREATE TABLE owed_receipts (
+    conversation TEXT NOT NULL REFERENCES conversations(number),
+    type TEXT NOT NULL CHECK (type IN ('delivery', 'read')),
+    timestamp INTEGER NOT NULL,
+    PRIMARY KEY (conversation, type, timestamp)
+  ) WITHOUT ROWID;
+
   -- Encrypted and not yet accepted by the server. Resent as is (same guid, same
   -- ciphertext): encrypting again would fork the ratchet.
   CREATE TABLE outbox (
