@@ -30,10 +30,15 @@ wait_until_listening() {
   return 1
 }
 
-# `r` registers only while the number is not registered yet.
+# One-shot `r` registers a number that is not registered yet (otherwise it receives,
+# which the UI would do anyway). Quiet unless it fails.
 register_clients() {
+  local number output
   for number in "${NUMBERS[@]}"; do
-    node dist/client/main.js --id "$number" --server "$SERVER" --data-dir "$DATA/$number" r
+    if ! output=$(node dist/client/main.js --id "$number" --server "$SERVER" --data-dir "$DATA/$number" r 2>&1); then
+      echo "demo: registering $number failed: $output" >&2
+      return 1
+    fi
   done
 }
 

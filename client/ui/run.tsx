@@ -6,8 +6,9 @@ import { render } from 'ink';
 import type { ChatClientApi } from '../core/api.js';
 import { App } from './App.js';
 
-const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h\x1b[H';
-const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
+/** Alternate screen on, cursor home, bracketed paste on (a pasted line break is not Enter). */
+const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h\x1b[H\x1b[?2004h';
+const LEAVE_ALTERNATE_SCREEN = '\x1b[?2004l\x1b[?1049l';
 const SHOW_CURSOR = '\x1b[?25h';
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 

@@ -88,6 +88,19 @@ describe('App', () => {
     expect(bob.log.of('message')[0]?.text).toBe('one\ntwo\nthree');
   });
 
+  it('sends text typed together with its Enter, and keeps the line breaks of a bracketed paste', async () => {
+    const alice = await open(true);
+    const bob = await contact();
+    const { lastFrame, stdin } = await mount(alice);
+    await type(stdin, `/chat ${bob.client.number}\rfast typist\r`);
+    await bob.log.waitForCount('message', 1);
+    await type(stdin, '\x1b[200~pasted\rtwo lines\x1b[201~');
+    expect(lastFrame()).toContain('  two lines');
+    await type(stdin, KEYS.enter);
+    await bob.log.waitForCount('message', 2);
+    expect(bob.log.of('message').map((m) => m.text)).toEqual(['fast typist', 'pasted\ntwo lines']);
+  });
+
   it('shows a live message at once, and counts unread (with a bell) when its conversation is not on screen', async () => {
     const alice = await open(true);
     const bob = await contact();
@@ -126,7 +139,7 @@ describe('App', () => {
     await waitForFrame(lastFrame, 'from bob');
     await type(stdin, KEYS.up, KEYS.tab);
     await waitForFrame(lastFrame, 'carol line 30');
-    await type(stdin, KEYS.up, KEYS.up, KEYS.up);
+    await type(stdin, KEYS.up, KEYS.up);
     await waitForFrame(lastFrame, (f) => !f.includes('carol line 30') && f.includes('carol line 29'));
     await type(stdin, KEYS.tab, 'x');
     expect(lastFrame()).toContain('> x');

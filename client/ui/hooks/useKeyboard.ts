@@ -3,6 +3,7 @@
  * focus. KEY_HELP lists these bindings for /help; keep the two together.
  */
 import { useInput, type Key } from 'ink';
+import { useRef } from 'react';
 import { useUiActions, useUiState, type UiActions } from '../state/contexts.js';
 import {
   deleteBackward,
@@ -15,6 +16,7 @@ import {
   moveRight,
   type Draft,
 } from '../state/lineEditor.js';
+import type { Focus } from '../state/uiState.js';
 
 export const KEY_HELP: ReadonlyArray<readonly [keys: string, meaning: string]> = [
   ['Enter', 'send / run the command'],
@@ -31,11 +33,22 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, meaning: string]> =
 
 /** Far enough to reach either end of any history. */
 const TO_THE_END = Number.MAX_SAFE_INTEGER;
+/** Bracketed paste markers (run.tsx turns the mode on), as useInput reports them: ESC stripped. */
+const PASTE_START = '[200~';
+const PASTE_END = '[201~';
 
 export function useKeyboard(pageHeight: number): void {
   const { focus } = useUiState();
   const actions = useUiActions();
+  const pasting = useRef(false);
   useInput((input, key) => {
+    if (input === PASTE_START || input === PASTE_END) {
+      pasting.current = input === PASTE_START;
+      return;
+    }
+    // A pasted line break is part of the message; Enter is only a key typed on its own.
+    if (pasting.current) return typeText(actions, focus, input.replace(/\r/g, '\n'));
+    if (input.length > 1 && input.includes('\r')) return typeLines(actions, focus, input);
     if (key.ctrl && input === 'c') return actions.quit();
     if (key.escape) return actions.dismiss();
     if (key.tab) return actions.cycleFocus(key.shift ? -1 : 1);
@@ -51,6 +64,20 @@ export function useKeyboard(pageHeight: number): void {
     if (focus !== 'input') actions.setFocus('input');
     actions.editDraft((draft) => editDraft(draft, input, key));
   });
+}
+
+/** Text typed quickly (or sent by a script) arrives with its Enter in one chunk: type, then submit. */
+function typeLines(actions: UiActions, focus: Focus, input: string): void {
+  input.split('\r').forEach((line, i) => {
+    if (i > 0) actions.submit();
+    typeText(actions, focus, line);
+  });
+}
+
+function typeText(actions: UiActions, focus: Focus, text: string): void {
+  if (text === '') return;
+  if (focus !== 'input') actions.setFocus('input');
+  actions.editDraft((draft) => insertText(draft, text));
 }
 
 function handleHistoryKey(key: Key, actions: UiActions): boolean {
