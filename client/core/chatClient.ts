@@ -156,6 +156,8 @@ export class ChatClient implements ChatClientApi {
     this.requireRegistered();
     const processed = await withSession(this.ctx, () => this.drainWithFetch());
     await this.receipts.flush();
+    // Whatever a crash or an outage left in the outbox goes now too.
+    await this.sender.flushOutbox();
     await this.maintaining;
     this.ctx.emit({ event: 'queue', pending: 0, empty: true });
     return processed;
