@@ -11,6 +11,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
 import type { ProtoGrpcType as AccountsGrpc } from './generated/accounts.js';
 import type { ProtoGrpcType as KeysGrpc } from './generated/keys.js';
+import type { ProtoGrpcType as HealthGrpc } from './generated/health.js';
 import type { ProtoGrpcType as MailboxGrpc } from './generated/mailbox.js';
 
 export const PROTO_FILES = [
@@ -18,6 +19,8 @@ export const PROTO_FILES = [
   'e2ee/v1/accounts.proto',
   'e2ee/v1/keys.proto',
   'e2ee/v1/mailbox.proto',
+  // The standard health service, served beside the contract.
+  'grpc/health/v1/health.proto',
 ];
 export const CONTENT_PROTO = 'e2ee/v1/content.proto';
 
@@ -45,7 +48,7 @@ export function protoDir(): string {
   return join(projectRoot(), 'proto');
 }
 
-export type E2eeGrpc = AccountsGrpc & KeysGrpc & MailboxGrpc;
+export type E2eeGrpc = AccountsGrpc & KeysGrpc & MailboxGrpc & HealthGrpc;
 
 let cached: { definition: protoLoader.PackageDefinition; grpcObject: E2eeGrpc } | undefined;
 

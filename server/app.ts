@@ -11,12 +11,19 @@ import { InProcessNotifier } from './domain/notifier.js';
 import { RateLimiter } from './domain/rateLimiter.js';
 import { systemClock, type Clock } from './domain/types.js';
 import { AccountsService } from './grpc/accountsService.js';
+import { Gatekeeper } from './grpc/auth.js';
+import { ConnectionGuard } from './grpc/connections.js';
 import { guardDeserializers } from './grpc/decode.js';
+import { HandlerKit } from './grpc/handlers.js';
+import { HealthService } from './grpc/healthService.js';
 import { KeysService } from './grpc/keysService.js';
 import { MailboxGrpcService } from './grpc/mailboxService.js';
 import { createLogger, type Logger } from './log.js';
 import { openDatabase, storedServerId } from './storage/database.js';
+import { grpcServerOptions, listen, serverCredentials } from './transport.js';
 import { WriteBatcher } from './storage/writeBatcher.js';
+
+const E2EE_SERVICES = ['e2ee.v1.Accounts', 'e2ee.v1.Keys', 'e2ee.v1.Mailbox'];
 
 export interface RunningServer {
   /** host:port actually bound (the port is real even when 0 was asked for). */
@@ -38,7 +45,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const log = options.log ?? createLogger('silent');
   const clock = options.clock ?? systemClock;
 
-  const db = openDatabase(config.dbPath);
+  const credentials = serverCredentials(config); // refuse a bad TLS setup before touching the database
+  const db = openDatabase(config.dbPath, { maxBytes: config.maxDatabaseBytes });
   const serverId = config.serverId ?? storedServerId(db);
   const writes = new WriteBatcher(db);
   const notifier = new InProcessNotifier();
@@ -50,36 +58,44 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const keys = new KeyService(db, writes, limits);
   const maintenance = new Maintenance(writes, challenges, limits, config, clock, log);
 
-  const { definition } = loadContract();
-  const service = (name: string) => guardDeserializers(definition[`e2ee.v1.${name}`] as unknown as grpc.ServiceDefinition);
-  const server = new grpc.Server({
-    'grpc.max_receive_message_length': config.maxReceiveBytes,
-  });
-  new AccountsService({ db, accounts, challenges, tokens, limits, maxPreKeysPerList: config.maxPreKeysPerList, log }).addToServer(
-    server,
-    service('Accounts'),
-  );
-  new KeysService({ keys, tokens, maxPreKeysPerList: config.maxPreKeysPerList, log }).addToServer(server, service('Keys'));
-  new MailboxGrpcService({ mailbox, tokens, config, log }).addToServer(server, service('Mailbox'));
+  const kit = new HandlerKit(log, config.maxCallMs);
+  const connections = new ConnectionGuard(config.unauthenticatedTimeoutMs, log);
+  const gate = new Gatekeeper(tokens, connections);
+  const health = new HealthService(E2EE_SERVICES, kit);
 
-  let port: number;
+  const { definition } = loadContract();
+  const service = (name: string) => guardDeserializers(definition[name] as unknown as grpc.ServiceDefinition);
+  const server = new grpc.Server(grpcServerOptions(config));
+  const maxPreKeysPerList = config.maxPreKeysPerList;
+  new AccountsService({ db, accounts, challenges, tokens, limits, maxPreKeysPerList, gate, kit }).addToServer(
+    server,
+    service('e2ee.v1.Accounts'),
+  );
+  new KeysService({ keys, gate, kit, maxPreKeysPerList }).addToServer(server, service('e2ee.v1.Keys'));
+  new MailboxGrpcService({ mailbox, gate, kit, config }).addToServer(server, service('e2ee.v1.Mailbox'));
+  health.addToServer(server, service('grpc.health.v1.Health'));
+
+  let listening: Awaited<ReturnType<typeof listen>>;
   try {
-    port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`${config.host}:${config.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
-        err ? reject(err) : resolve(bound),
-      ),
-    );
+    listening = await listen(server, credentials, config, connections);
   } catch (err) {
+    server.forceShutdown();
     db.close();
     throw err;
   }
+  const { port, acceptor } = listening;
   maintenance.start();
 
   let stopping: Promise<void> | undefined;
-  const stop = (graceMs = 5000) =>
+  const stop = (graceMs = config.shutdownGraceMs) =>
     (stopping ??= (async () => {
+      // 1. Refuse new work: health says so, no new sockets, streams end UNAVAILABLE.
+      health.setStatus('NOT_SERVING');
+      health.endWatches();
+      acceptor.close();
       maintenance.stop();
       mailbox.endAllStreams('shutdown');
+      // 2. In-flight calls get the grace period, then are cancelled.
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => {
           server.forceShutdown();
@@ -90,6 +106,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           resolve();
         });
       });
+      connections.destroyAll();
+      // 3. Commit whatever was queued, then close the database.
       writes.flush();
       db.close();
       log.info('stopped');

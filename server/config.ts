@@ -14,6 +14,27 @@ export interface ServerConfig {
   /** Configured name; when absent, the random id kept in the database. */
   serverId?: string;
   rateLimits: boolean;
+  /** PEM files; without them the server speaks plaintext (loopback only, unless `insecure`). */
+  tls?: { certPath: string; keyPath: string };
+  /** Allow plaintext on a non-loopback address. */
+  insecure: boolean;
+  /** Open connections at once; more are refused at accept. */
+  maxConnections: number;
+  /** A connection that has not authenticated by then is closed. */
+  unauthenticatedTimeoutMs: number;
+  /** HTTP/2 streams (calls) at once per connection. */
+  maxConcurrentStreams: number;
+  /** The server pings an idle transport this often, and drops it when a ping goes unanswered. */
+  keepaliveTimeMs: number;
+  keepaliveTimeoutMs: number;
+  /** A connection with no call for this long is closed. */
+  maxConnectionIdleMs: number;
+  /** Longest a unary call that came without a deadline may run. */
+  maxCallMs: number;
+  /** At shutdown, how long in-flight calls get to finish. */
+  shutdownGraceMs: number;
+  /** Upper bound on the database file, in bytes (0: none); writes past it fail as a full disk does. */
+  maxDatabaseBytes: number;
   challengeTtlMs: number;
   tokenTtlMs: number;
   maxContentBytes: number;
@@ -46,6 +67,16 @@ export const DEFAULT_CONFIG: ServerConfig = {
   port: 50051,
   dbPath: 'data/server.db',
   rateLimits: true,
+  insecure: false,
+  maxConnections: 1000,
+  unauthenticatedTimeoutMs: 30 * SECOND,
+  maxConcurrentStreams: 100,
+  keepaliveTimeMs: 60 * SECOND,
+  keepaliveTimeoutMs: 20 * SECOND,
+  maxConnectionIdleMs: 10 * MINUTE,
+  maxCallMs: 30 * SECOND,
+  shutdownGraceMs: 5 * SECOND,
+  maxDatabaseBytes: 0,
   challengeTtlMs: 60 * SECOND,
   tokenTtlMs: DAY,
   maxContentBytes: 96 * 1024,

@@ -10,6 +10,7 @@ import { AccountService } from './domain/accounts.js';
 import { TokenIssuer } from './domain/auth.js';
 import { systemClock } from './domain/types.js';
 import { createLogger } from './log.js';
+import { ConfigError } from './transport.js';
 import { openDatabase } from './storage/database.js';
 import { WriteBatcher } from './storage/writeBatcher.js';
 
@@ -24,6 +25,10 @@ Options:
   --db FILE          SQLite database file (default ${DEFAULT_CONFIG.dbPath})
   --server-id NAME   name clients pin and sign into challenges
                      (default: a random id kept in the database)
+  --tls-cert FILE    PEM certificate chain; with --tls-key, serve TLS
+  --tls-key FILE     PEM private key of that certificate
+  --insecure         allow plaintext on a non-loopback address (refused otherwise)
+  --max-db-mb N      cap the database file at N MiB; past it writes fail as on a full disk
   --no-rate-limits   turn rate limits off (load tests and benchmarks)
   --log-level LEVEL  debug | info | warn | error (default info)
   -h, --help         show this help
@@ -47,6 +52,10 @@ function parse(argv: string[]) {
         db: { type: 'string' },
         'server-id': { type: 'string' },
         'no-rate-limits': { type: 'boolean' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        insecure: { type: 'boolean' },
+        'max-db-mb': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -61,6 +70,18 @@ function portOf(value: string | undefined): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--port must be 0..65535, got "${value}"`);
   return port;
+}
+
+function tlsOf(cert: string | undefined, key: string | undefined) {
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined) throw new UsageError('--tls-cert and --tls-key go together');
+  return { certPath: resolve(cert), keyPath: resolve(key) };
+}
+
+function megabytesOf(value: string | undefined): number {
+  if (value === undefined) return 0;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--max-db-mb must be a whole number of MiB, got "${value}"`);
+  return Number(value) * 1024 * 1024;
 }
 
 function levelOf(value: string | undefined) {
@@ -104,6 +125,9 @@ async function main(argv: string[]): Promise<void> {
     dbPath,
     serverId: values['server-id'],
     rateLimits: !values['no-rate-limits'],
+    tls: tlsOf(values['tls-cert'], values['tls-key']),
+    insecure: values.insecure ?? false,
+    maxDatabaseBytes: megabytesOf(values['max-db-mb']),
     log,
   });
   console.log(`listening on ${server.address} db=${server.dbPath} server_id=${server.serverId}`);
@@ -126,5 +150,5 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
   console.error(`server: ${message}`);
   if (err instanceof UsageError) console.error('Run with --help for usage.');
-  process.exit(err instanceof UsageError ? 2 : 1);
+  process.exit(err instanceof UsageError || err instanceof ConfigError ? 2 : 1);
 });

@@ -7,10 +7,9 @@ import type { ChallengeBook, TokenIssuer } from '../domain/auth.js';
 import type { RateLimiter } from '../domain/rateLimiter.js';
 import { findAccountByNumber } from '../storage/accounts.js';
 import type { Db } from '../storage/database.js';
-import type { Logger } from '../log.js';
-import { callerOf } from './auth.js';
+import type { Gatekeeper } from './auth.js';
 import { failureToRpcError, unauthenticated } from './errors.js';
-import { unary } from './handlers.js';
+import type { HandlerKit } from './handlers.js';
 import * as validate from './validate.js';
 
 export interface AccountsDeps {
@@ -20,7 +19,8 @@ export interface AccountsDeps {
   tokens: TokenIssuer;
   limits: RateLimiter;
   maxPreKeysPerList: number;
-  log: Logger;
+  gate: Gatekeeper;
+  kit: HandlerKit;
 }
 
 const toSession = (s: { token: string; expiresAt: number }): Session => ({
@@ -32,34 +32,35 @@ export class AccountsService {
   constructor(private readonly deps: AccountsDeps) {}
 
   addToServer(server: grpc.Server, definition: grpc.ServiceDefinition): void {
-    const { accounts, challenges, tokens, limits, log, db } = this.deps;
+    const { accounts, challenges, tokens, limits, gate, kit, db } = this.deps;
     const handlers: AccountsHandlers = {
-      GetChallenge: unary('GetChallenge', log, (req) => {
+      GetChallenge: kit.unary('GetChallenge', (req) => {
         const number = validate.number(req.number);
         const { nonce, expiresAt } = challenges.issue(number);
         return { nonce, expires_at_ms: String(expiresAt), server_id: challenges.serverId };
       }),
 
-      Authenticate: unary('Authenticate', log, (req) => {
+      Authenticate: kit.unary('Authenticate', (req, call) => {
         const number = validate.number(req.number);
-        const gate = limits.peek('failedAuthPerNumber', number);
-        if (!gate.allowed) {
-          throw failureToRpcError({ kind: 'rate_limited', message: 'rate limit: failed authentications', retryAfterMs: gate.retryAfterMs });
+        const allowance = limits.peek('failedAuthPerNumber', number);
+        if (!allowance.allowed) {
+          throw failureToRpcError({ kind: 'rate_limited', message: 'rate limit: failed authentications', retryAfterMs: allowance.retryAfterMs });
         }
         const account = findAccountByNumber(db, number);
         if (!challenges.redeem(number, req.nonce, req.signature, account?.identity_key) || !account) {
           limits.take([{ rule: 'failedAuthPerNumber', key: number }]);
           throw unauthenticated();
         }
+        gate.admitted(call);
         return toSession(tokens.issue(db, account.id));
       }),
 
-      Register: unary('Register', log, async (req) => {
+      Register: kit.unary('Register', async (req, call) => {
         const number = validate.number(req.number);
         const identityKey = validate.ecPublicKey(req.identity_key, 'identity_key');
-        const gate = limits.take([{ rule: 'registerPerNumber', key: number }]);
-        if (!gate.allowed) {
-          throw failureToRpcError({ kind: 'rate_limited', message: 'rate limit: registrations', retryAfterMs: gate.retryAfterMs });
+        const allowance = limits.take([{ rule: 'registerPerNumber', key: number }]);
+        if (!allowance.allowed) {
+          throw failureToRpcError({ kind: 'rate_limited', message: 'rate limit: registrations', retryAfterMs: allowance.retryAfterMs });
         }
         // The challenge first: only the holder of the new identity key gets further.
         if (!challenges.redeem(number, req.nonce, req.signature, identityKey)) throw unauthenticated();
@@ -80,11 +81,12 @@ export class AccountsService {
           kyberPreKeys,
         });
         if (!outcome.ok) throw failureToRpcError(outcome.failure);
+        gate.admitted(call);
         return toSession(outcome.value);
       }),
 
-      Deregister: unary('Deregister', log, async (_req, call) => {
-        const caller = callerOf(call.metadata, tokens);
+      Deregister: kit.unary('Deregister', async (_req, call) => {
+        const caller = gate.callerOf(call);
         await accounts.deregister(caller.id);
         return {};
       }),

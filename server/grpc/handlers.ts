@@ -1,38 +1,60 @@
-/** Wrappers that give every handler the same edge: decode check, error mapping, no stray exceptions. */
-import type * as grpc from '@grpc/grpc-js';
+/**
+ * Wrappers that give every handler the same edge: the decode check, error
+ * mapping, no stray exceptions, and a time cap on unary calls that came
+ * without a deadline.
+ */
+import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../log.js';
 import { isUndecodable } from './decode.js';
-import { invalidArgument, toServiceError } from './errors.js';
+import { RpcError, invalidArgument, toServiceError } from './errors.js';
 
-export function unary<Req, Res>(
-  method: string,
-  log: Logger,
-  handle: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res,
-): grpc.handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    const run = async () => {
-      if (isUndecodable(call.request)) throw invalidArgument('request could not be decoded');
-      return handle(call.request, call);
-    };
-    run().then(
-      (response) => callback(null, response),
-      (err: unknown) => callback(toServiceError(err, method, log) as grpc.ServiceError),
-    );
-  };
-}
+export class HandlerKit {
+  constructor(
+    readonly log: Logger,
+    /** Longest a unary call without its own deadline may run. */
+    private readonly maxCallMs: number,
+  ) {}
 
-export function serverStream<Req, Res>(
-  method: string,
-  log: Logger,
-  handle: (request: Req, call: grpc.ServerWritableStream<Req, Res>) => Promise<void> | void,
-): grpc.handleServerStreamingCall<Req, Res> {
-  return (call) => {
-    const run = async () => {
-      if (isUndecodable(call.request)) throw invalidArgument('request could not be decoded');
-      await handle(call.request, call);
+  unary<Req, Res>(
+    method: string,
+    handle: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res,
+  ): grpc.handleUnaryCall<Req, Res> {
+    return (call, callback) => {
+      let timer: NodeJS.Timeout | undefined;
+      const run = async () => {
+        if (isUndecodable(call.request)) throw invalidArgument('request could not be decoded');
+        const work = Promise.resolve(handle(call.request, call));
+        if (call.getDeadline() !== Infinity) return work;
+        const cap = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new RpcError(grpc.status.DEADLINE_EXCEEDED, 'call took too long')), this.maxCallMs);
+        });
+        return Promise.race([work, cap]);
+      };
+      run().then(
+        (response) => {
+          clearTimeout(timer);
+          callback(null, response);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          callback(toServiceError(err, method, this.log) as grpc.ServiceError);
+        },
+      );
     };
-    run().catch((err: unknown) => {
-      call.emit('error', toServiceError(err, method, log));
-    });
-  };
+  }
+
+  serverStream<Req, Res>(
+    method: string,
+    handle: (request: Req, call: grpc.ServerWritableStream<Req, Res>) => Promise<void> | void,
+  ): grpc.handleServerStreamingCall<Req, Res> {
+    return (call) => {
+      const run = async () => {
+        if (isUndecodable(call.request)) throw invalidArgument('request could not be decoded');
+        await handle(call.request, call);
+      };
+      run().catch((err: unknown) => {
+        call.emit('error', toServiceError(err, method, this.log));
+      });
+    };
+  }
 }

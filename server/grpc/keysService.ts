@@ -2,20 +2,18 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { KeysHandlers } from '../../proto/generated/e2ee/v1/Keys.js';
 import type { PreKeyBundle as WireBundle } from '../../proto/generated/e2ee/v1/PreKeyBundle.js';
-import type { TokenIssuer } from '../domain/auth.js';
 import type { KeyService } from '../domain/keys.js';
 import type { PreKeyBundle } from '../domain/types.js';
-import type { Logger } from '../log.js';
-import { callerOf } from './auth.js';
+import type { Gatekeeper } from './auth.js';
 import { failureToRpcError } from './errors.js';
-import { unary } from './handlers.js';
+import type { HandlerKit } from './handlers.js';
 import * as validate from './validate.js';
 
 export interface KeysDeps {
   keys: KeyService;
-  tokens: TokenIssuer;
+  gate: Gatekeeper;
+  kit: HandlerKit;
   maxPreKeysPerList: number;
-  log: Logger;
 }
 
 const signedToWire = (k: { keyId: number; publicKey: Uint8Array; signature: Uint8Array }) => ({
@@ -40,11 +38,11 @@ export class KeysService {
   constructor(private readonly deps: KeysDeps) {}
 
   addToServer(server: grpc.Server, definition: grpc.ServiceDefinition): void {
-    const { keys, tokens, log } = this.deps;
+    const { keys, gate, kit } = this.deps;
     const max = this.deps.maxPreKeysPerList;
     const handlers: KeysHandlers = {
-      UploadPreKeys: unary('UploadPreKeys', log, async (req, call) => {
-        const caller = callerOf(call.metadata, tokens);
+      UploadPreKeys: kit.unary('UploadPreKeys', async (req, call) => {
+        const caller = gate.callerOf(call);
         const identity = caller.identityKey;
         const kyberLastResort = req.kyber_last_resort_pre_key
           ? validate.signedKyberPreKey(req.kyber_last_resort_pre_key, identity, 'kyber_last_resort_pre_key')
@@ -64,10 +62,10 @@ export class KeysService {
         });
       }),
 
-      GetPreKeyCount: unary('GetPreKeyCount', log, (_req, call) => keys.count(callerOf(call.metadata, tokens))),
+      GetPreKeyCount: kit.unary('GetPreKeyCount', (_req, call) => keys.count(gate.callerOf(call))),
 
-      GetPreKeyBundle: unary('GetPreKeyBundle', log, async (req, call) => {
-        const caller = callerOf(call.metadata, tokens);
+      GetPreKeyBundle: kit.unary('GetPreKeyBundle', async (req, call) => {
+        const caller = gate.callerOf(call);
         const outcome = await keys.bundle(caller, validate.number(req.number));
         if (!outcome.ok) throw failureToRpcError(outcome.failure);
         return bundleToWire(outcome.value);

@@ -3,22 +3,20 @@ import * as grpc from '@grpc/grpc-js';
 import type { Envelope as WireEnvelope } from '../../proto/generated/e2ee/v1/Envelope.js';
 import type { MailboxHandlers } from '../../proto/generated/e2ee/v1/Mailbox.js';
 import type { MailboxEvent } from '../../proto/generated/e2ee/v1/MailboxEvent.js';
-import type { TokenIssuer } from '../domain/auth.js';
 import type { StreamEnd } from '../domain/delivery.js';
 import type { MailboxService } from '../domain/mailbox.js';
 import type { Envelope, OutgoingMessage } from '../domain/types.js';
 import type { ServerConfig } from '../config.js';
-import type { Logger } from '../log.js';
-import { callerOf } from './auth.js';
+import type { Gatekeeper } from './auth.js';
 import { failureToRpcError, invalidArgument } from './errors.js';
-import { serverStream, unary } from './handlers.js';
+import type { HandlerKit } from './handlers.js';
 import * as validate from './validate.js';
 
 export interface MailboxDeps {
   mailbox: MailboxService;
-  tokens: TokenIssuer;
+  gate: Gatekeeper;
+  kit: HandlerKit;
   config: Pick<ServerConfig, 'maxMessagesPerSend' | 'maxContentBytes' | 'maxAckGuids'>;
-  log: Logger;
 }
 
 const CIPHERTEXT_TYPES = new Set([2, 3]);
@@ -44,10 +42,10 @@ export class MailboxGrpcService {
   constructor(private readonly deps: MailboxDeps) {}
 
   addToServer(server: grpc.Server, definition: grpc.ServiceDefinition): void {
-    const { mailbox, tokens, config, log } = this.deps;
+    const { mailbox, gate, kit, config } = this.deps;
     const handlers: MailboxHandlers = {
-      Send: unary('Send', log, async (req, call) => {
-        const caller = callerOf(call.metadata, tokens);
+      Send: kit.unary('Send', async (req, call) => {
+        const caller = gate.callerOf(call);
         const destination = validate.number(req.destination, 'destination');
         validate.count(req.messages, 1, config.maxMessagesPerSend, 'messages');
         const seen = new Set<string>();
@@ -68,8 +66,8 @@ export class MailboxGrpcService {
         return { guids: outcome.value.guids, server_timestamp: String(outcome.value.serverTimestamp) };
       }),
 
-      Subscribe: serverStream('Subscribe', log, (_req, call) => {
-        const caller = callerOf(call.metadata, tokens);
+      Subscribe: kit.serverStream('Subscribe', (_req, call) => {
+        const caller = gate.callerOf(call);
         const write = (event: MailboxEvent) => call.write(event);
         const { detach } = mailbox.subscribe(
           caller,
@@ -87,14 +85,14 @@ export class MailboxGrpcService {
         call.on('close', detach);
       }),
 
-      Fetch: unary('Fetch', log, (req, call) => {
-        const caller = callerOf(call.metadata, tokens);
+      Fetch: kit.unary('Fetch', (req, call) => {
+        const caller = gate.callerOf(call);
         const page = mailbox.fetch(caller, req.limit);
         return { envelopes: page.envelopes.map(envelopeToWire), more: page.more };
       }),
 
-      Ack: unary('Ack', log, async (req, call) => {
-        const caller = callerOf(call.metadata, tokens);
+      Ack: kit.unary('Ack', async (req, call) => {
+        const caller = gate.callerOf(call);
         validate.count(req.guids, 0, config.maxAckGuids, 'guids');
         const guids = req.guids.map((g, i) => validate.uuid(g, `guids[${i}]`));
         return { removed: await mailbox.ack(caller, guids) };

@@ -24,7 +24,7 @@ export class DatabaseError extends Error {
   }
 }
 
-export function openDatabase(path: string): Db {
+export function openDatabase(path: string, opts: { maxBytes?: number } = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: Db;
   try {
@@ -41,6 +41,11 @@ export function openDatabase(path: string): Db {
     db.pragma('busy_timeout = 5000');
     migrate(db);
     ensureServerId(db);
+    if (opts.maxBytes) {
+      // A quota on the file: writes past it fail with SQLITE_FULL, as on a full disk.
+      const pageSize = db.pragma('page_size', { simple: true }) as number;
+      db.pragma(`max_page_count = ${Math.max(1, Math.floor(opts.maxBytes / pageSize))}`);
+    }
   } catch (err) {
     db.close();
     throw err;
