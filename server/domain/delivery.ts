@@ -4,6 +4,7 @@
  * envelopes are sent and unacked at a time, and the transport's backpressure
  * is honoured, so a slow reader never makes the server buffer without bound.
  */
+import { failpoint } from '../failpoints.js';
 import type { Db } from '../storage/database.js';
 import { envelopesAfter, newestEnvelopeId } from '../storage/mailbox.js';
 import type { Account, Clock, Envelope } from './types.js';
@@ -53,6 +54,7 @@ export class DeliveryStream {
         this.cursor = stored.id;
         this.inFlight.add(stored.guid);
         const more = this.sink.sendEnvelope({ ...stored, destination: this.account.number });
+        failpoint('server.delivery.after-envelope');
         if (!this.announceCaughtUp(false) || !more) return this.waitForDrain();
       }
       if (page.length < room) {

@@ -1,4 +1,5 @@
 /** Prekey rules: uploads, counts, and the once-only hand-out of one-time prekeys. */
+import { failpoint } from '../failpoints.js';
 import { findAccountByNumber } from '../storage/accounts.js';
 import type { Db } from '../storage/database.js';
 import {
@@ -65,8 +66,10 @@ export class KeyService {
     const taken = await this.writes.run((db) => {
       const target = findAccountByNumber(db, number);
       const keys = target && takeBundleKeys(db, target.id);
+      failpoint('server.bundle.before-commit');
       return target && keys && { target, keys };
     });
+    failpoint('server.bundle.after-commit');
     if (!taken) return fail('not_found', 'no such account');
     return ok({
       number: taken.target.number,

@@ -1,6 +1,7 @@
 /** Mailbox rules: durable, idempotent Send; Fetch; Ack; one live stream per account. */
 import { createHash, randomUUID } from 'node:crypto';
 import type { ServerConfig } from '../config.js';
+import { failpoint } from '../failpoints.js';
 import { findAccountById, findAccountByNumber } from '../storage/accounts.js';
 import type { Db } from '../storage/database.js';
 import {
@@ -68,6 +69,7 @@ export class MailboxService {
       if (err instanceof Rejection) return { ok: false, failure: err.failure };
       throw err;
     }
+    failpoint('server.send.after-commit');
     this.notifier.notify(recipient.id);
     return ok(result);
   }

@@ -51,6 +51,9 @@ export class WriteBatcher {
           try {
             outcomes.push({ ok: true, value: this.db.transaction(job)(this.db) });
           } catch (error) {
+            // Some errors (SQLITE_FULL, I/O errors) make SQLite roll back the whole
+            // transaction, not just the savepoint: then nothing of the batch stands.
+            if (!this.db.inTransaction) throw error;
             outcomes.push({ ok: false, error });
           }
         }
