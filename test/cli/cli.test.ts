@@ -1,0 +1,101 @@
+/** The built CLI as a user (or a script) runs it: one-shot and REPL, parsed from --json. */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { rmSync } from 'node:fs';
+import { runClient, startRepl, type LiveClient } from '../helpers/clientProcess.js';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
+
+const ALICE = '+15555550001';
+const BOB = '+15555550002';
+
+describe('the client CLI', () => {
+  let server: TestServer;
+  const dirs: Record<string, string> = { [ALICE]: tempDir('e2ee-cli-'), [BOB]: tempDir('e2ee-cli-') };
+  const args = (number: string, ...rest: string[]): string[] => ['--id', number, '--server', server.address, '--data-dir', dirs[number]!, ...rest];
+
+  beforeAll(async () => {
+    server = await startTestServer({ rateLimits: false });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    for (const dir of Object.values(dirs)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('one-shot: register, send, receive, verify, with JSON events', async () => {
+    const registered = await runClient(args(ALICE, '--json', 'register'));
+    expect(registered.code).toBe(0);
+    expect(registered.events).toEqual([{ event: 'registered', number: ALICE }]);
+    expect((await runClient(args(BOB, '--json', 'r'))).events).toEqual([{ event: 'registered', number: BOB }]);
+
+    const sent = await runClient(args(ALICE, '--json', 'send', BOB, 'hello', '  spaced', 'words')); // shell words joined by one space
+    expect(sent.code).toBe(0);
+    const keys = sent.events.find((e) => e.event === 'keys');
+    expect(keys).toEqual({ event: 'keys', number: BOB, safety_number: expect.stringMatching(/^(\d{5} ){11}\d{5}$/) });
+    expect(sent.events).toContainEqual({ event: 'sent', to: BOB, timestamp: expect.any(Number) });
+
+    const received = await runClient(args(BOB, '--json', 'receive'));
+    expect(received.code).toBe(0);
+    expect(received.events.filter((e) => e.event === 'message')).toEqual([
+      { event: 'message', from: ALICE, text: 'hello   spaced words', timestamp: expect.any(Number), id: expect.any(Number) },
+    ]);
+
+    const receipts = await runClient(args(ALICE, '--json', 'recv'));
+    expect(receipts.events).toContainEqual({ event: 'receipt', from: BOB, type: 'delivery', timestamps: [expect.any(Number)] });
+
+    const verified = await runClient(args(BOB, '--json', 'verify', ALICE));
+    expect(verified.events).toEqual([{ event: 'keys', number: ALICE, safety_number: keys!.safety_number }]);
+  });
+
+  it('fails with one line and a non-zero exit code', async () => {
+    const badNumber = await runClient(['--id', '12345', 'receive']);
+    expect(badNumber.code).toBe(2);
+    expect(badNumber.stderr.trim().split('\n')).toHaveLength(1);
+
+    const unknownContact = await runClient(args(ALICE, '--json', 'send', '+15555559999', 'anyone?'));
+    expect(unknownContact.code).toBe(1);
+    expect(unknownContact.events).toEqual([{ event: 'error', message: expect.stringContaining('no such account'), code: 'not_found' }]);
+
+    const human = await runClient(args(ALICE, 'send', '+15555559999', 'anyone?'));
+    expect(human.code).toBe(1);
+    expect(human.stderr).toMatch(/^error: .*\n$/);
+    expect(human.stderr).not.toMatch(/\bat .*\(.*:\d+:\d+\)/);
+
+    const unregistered = await runClient(['--id', '+15555550009', '--server', server.address, '--data-dir', tempDir('e2ee-cli-'), 'send', ALICE, 'hi']);
+    expect(unregistered.code).toBe(1);
+    expect(unregistered.stderr).toContain('not registered');
+  });
+
+  it('prints help', async () => {
+    const help = await runClient(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: npm run client -- --id <number>');
+    const sendHelp = await runClient(['--id', ALICE, 'send', '--help']);
+    expect(sendHelp.stdout).toContain('send <number> <message>');
+  });
+
+  describe('the headless REPL', () => {
+    let repl: LiveClient | undefined;
+    afterAll(() => repl?.kill());
+
+    it('runs line commands with a live subscription and prints one JSON object per line', async () => {
+      repl = startRepl(args(BOB, '--headless', '--json'));
+      await repl.waitFor((e) => e.event === 'connection' && (e.connection as { state: string }).state === 'connected');
+
+      // A message arrives live, without a receive command.
+      expect((await runClient(args(ALICE, 'send', BOB, 'live', 'message'))).code).toBe(0);
+      await repl.waitFor((e) => e.event === 'message' && e.text === 'live message');
+
+      repl.send(`s ${ALICE} answer   from the repl`);
+      await repl.waitFor((e) => e.event === 'sent' && e.to === ALICE);
+      repl.send('nonsense');
+      await repl.waitFor((e) => e.event === 'error' && e.code === 'usage');
+      repl.send(`verify ${ALICE}`);
+      await repl.waitFor((e) => e.event === 'keys' && e.number === ALICE);
+      repl.send('q');
+      expect(await repl.finish()).toBe(0);
+
+      const received = await runClient(args(ALICE, '--json', 'receive'));
+      expect(received.events.filter((e) => e.event === 'message').map((e) => e.text)).toEqual(['answer from the repl']);
+    });
+  });
+});

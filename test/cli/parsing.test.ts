@@ -1,0 +1,76 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseArgs } from '../../client/cli/args.js';
+import { helpText, parseCommand } from '../../client/cli/commands.js';
+import { createOutput } from '../../client/cli/output.js';
+
+describe('command-line options', () => {
+  it('reads options, then the one-shot command words untouched', () => {
+    expect(parseArgs(['--id', '+111111111', '--server=10.0.0.1:5', '--json', 'send', '+222222222', '--json', 'x'])).toEqual({
+      kind: 'run',
+      options: expect.objectContaining({
+        number: '+111111111',
+        server: '10.0.0.1:5',
+        json: true,
+        headless: false,
+        bell: true,
+        command: ['send', '+222222222', '--json', 'x'],
+      }),
+    });
+  });
+
+  it('defaults the data folder to ~/.e2ee-chat/<number>/', () => {
+    const parsed = parseArgs(['--id', '+111111111']);
+    expect(parsed.kind === 'run' && parsed.options.dataDir).toMatch(/\.e2ee-chat\/\+111111111$/);
+  });
+
+  it('reports what is wrong', () => {
+    expect(parseArgs([])).toEqual({ kind: 'usage_error', message: 'missing --id <number>' });
+    expect(parseArgs(['--id'])).toEqual({ kind: 'usage_error', message: '--id needs a value' });
+    expect(parseArgs(['--id', '+1', '--colour'])).toEqual({ kind: 'usage_error', message: 'unknown option --colour' });
+    expect(parseArgs(['--help'])).toEqual({ kind: 'help' });
+  });
+});
+
+describe('commands and aliases', () => {
+  it.each([
+    [['register'], { kind: 'register' }],
+    [['r'], { kind: 'register_or_receive' }],
+    [['f', '+222222222'], { kind: 'fetch_keys', number: '+222222222' }],
+    [['fetch_keys', '+222222222'], { kind: 'fetch_keys', number: '+222222222' }],
+    [['s', '+222222222', 'hello', 'there'], { kind: 'send', to: '+222222222', text: 'hello there' }],
+    [['recv'], { kind: 'receive' }],
+    [['receive'], { kind: 'receive' }],
+    [['q'], { kind: 'quit' }],
+    [['exit'], { kind: 'quit' }],
+    [['e'], { kind: 'quit' }],
+    [['verify', '+222222222'], { kind: 'verify', number: '+222222222' }],
+    [['trust', '+222222222'], { kind: 'trust', number: '+222222222' }],
+    [['unregister'], { kind: 'unregister' }],
+    [['help', 'send'], { kind: 'help', topic: 'send' }],
+  ])('%j', (words, command) => {
+    expect(parseCommand(words)).toEqual({ ok: true, command });
+  });
+
+  it('refuses wrong arity and unknown words with the usage', () => {
+    expect(parseCommand(['send', '+222222222'])).toEqual({ ok: false, message: 'usage: send <number> <message>' });
+    expect(parseCommand(['f'])).toEqual({ ok: false, message: 'usage: fetch_keys <number>' });
+    expect(parseCommand(['receive', 'now'])).toEqual({ ok: false, message: '"receive" takes no arguments' });
+    expect(parseCommand(['dance'])).toMatchObject({ ok: false, message: expect.stringContaining('unknown command') });
+  });
+
+  it('explains every command', () => {
+    expect(helpText()).toContain('fetch_keys <number>');
+    expect(helpText('s')).toContain('send <number> <message>');
+  });
+});
+
+describe('output lines', () => {
+  it('prints JSON objects, one a line, and human errors on stderr', () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    createOutput(true, (t) => out.push(t), (t) => err.push(t)).print({ event: 'sent', to: '+2', timestamp: 5 });
+    createOutput(false, (t) => out.push(t), (t) => err.push(t)).print({ event: 'error', message: 'boom' });
+    expect(out).toEqual(['{"event":"sent","to":"+2","timestamp":5}\n']);
+    expect(err).toEqual(['error: boom\n']);
+  });
+});
