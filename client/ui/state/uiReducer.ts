@@ -42,7 +42,7 @@ const STATUS_RANK: Record<DeliveryStatus, number> = { sending: 0, sent: 1, deliv
 export function uiReducer(state: UiState, action: UiAction): UiState {
   switch (action.type) {
     case 'clientEvents':
-      return withConversations(action.events.reduce(applyEvent, state), action.conversations);
+      return withConversations(appendIncoming(action.events.reduce(applyEvent, state), action.events), action.conversations);
     case 'conversationsLoaded':
       return withConversations(state, action.conversations);
     case 'historyLoaded':
@@ -111,16 +111,6 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 
 function applyEvent(state: UiState, event: ClientEvent): UiState {
   switch (event.event) {
-    case 'message':
-      return appendMessage(state, {
-        id: event.id,
-        conversation: event.from,
-        direction: 'incoming',
-        sender: event.from,
-        text: event.text,
-        timestamp: event.timestamp,
-        storedAt: event.timestamp,
-      });
     case 'status':
       return updateStatus(state, event.conversation, event.timestamp, event.status, event.error);
     case 'connection': {
@@ -137,7 +127,8 @@ function applyEvent(state: UiState, event: ClientEvent): UiState {
     case 'error':
       return { ...state, lastError: event.message };
     default:
-      // keys, sent, receipt, identity_changed, trusted: the conversation list read with the batch shows them.
+      // message: appendIncoming, once per batch. keys, sent, receipt, identity_changed,
+      // trusted: the conversation list read with the batch shows them.
       return state;
   }
 }
@@ -152,6 +143,30 @@ function withConversations(state: UiState, conversations: ConversationSummary[])
     started: state.started.filter((c) => !listed.has(c.number)),
     open: state.open ?? sortByActivity(conversations)[0]?.number,
   };
+}
+
+/** A burst of messages costs one merge per conversation, not one per message. */
+function appendIncoming(state: UiState, events: ClientEvent[]): UiState {
+  const byConversation = new Map<string, ChatMessage[]>();
+  for (const event of events) {
+    if (event.event !== 'message' || !state.histories[event.from]) continue;
+    const list = byConversation.get(event.from) ?? [];
+    list.push({
+      id: event.id,
+      conversation: event.from,
+      direction: 'incoming',
+      sender: event.from,
+      text: event.text,
+      timestamp: event.timestamp,
+      storedAt: event.timestamp,
+    });
+    byConversation.set(event.from, list);
+  }
+  let next = state;
+  for (const [conversation, messages] of byConversation) {
+    next = withHistory(next, conversation, (history) => ({ ...history, messages: mergeById(history.messages, messages) }));
+  }
+  return next;
 }
 
 /** Only loaded histories are kept in memory; others load from the database when opened. */
