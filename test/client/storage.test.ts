@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadOrCreateIdentity } from '../../client/core/account.js';
+import { ClientError } from '../../client/core/errors.js';
+import { DATABASE_FILE, openClientDatabase, openDatabaseFile, schemaVersion, type ClientDatabase } from '../../client/core/storage/database.js';
+import { recordDecryptAttempt, markEnvelopeFailed, isEnvelopeProcessed } from '../../client/core/storage/envelopeQueries.js';
+import { advanceOutgoingStatus, insertMessage, listConversations, listMessages, unreadIncoming, setLastReadId } from '../../client/core/storage/messageQueries.js';
+import { MIGRATIONS } from '../../client/core/storage/migrations.js';
+import { tempDir } from '../helpers/server.js';
+
+describe('client database', () => {
+  const dirs: string[] = [];
+  const open = (): { db: ClientDatabase; dir: string } => {
+    const dir = tempDir('e2ee-db-');
+    dirs.push(dir);
+    return { db: openClientDatabase(dir), dir };
+  };
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens with WAL, synchronous=FULL, secure_delete and foreign keys, at the newest schema', () => {
+    const { db } = open();
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('synchronous', { simple: true })).toBe(2);
+      expect(db.pragma('secure_delete', { simple: true })).toBe(1);
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a database written by a newer client', () => {
+    const { db, dir } = open();
+    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    db.close();
+    expect(() => openDatabaseFile(join(dir, DATABASE_FILE))).toThrow(ClientError);
+    expect(() => openDatabaseFile(join(dir, DATABASE_FILE))).toThrow(/newer client/);
+  });
+
+  it('keeps one identity per folder and refuses another number in it', () => {
+    const { db } = open();
+    try {
+      const first = loadOrCreateIdentity(db, '+15556660001');
+      const again = loadOrCreateIdentity(db, '+15556660001');
+      expect(again.identityKeyPair.publicKey.serialize()).toEqual(first.identityKeyPair.publicKey.serialize());
+      expect(first.registrationId).toBeGreaterThanOrEqual(1);
+      expect(first.registrationId).toBeLessThanOrEqual(16380);
+      expect(() => loadOrCreateIdentity(db, '+15556660002')).toThrow(/belongs to \+15556660001/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('moves outgoing status only forward', () => {
+    const { db } = open();
+    try {
+      const message = insertMessage(db, { conversation: '+2', direction: 'outgoing', sender: '+1', text: 'x', timestamp: 10, storedAt: 1, status: 'sent' });
+      expect(advanceOutgoingStatus(db, '+2', [10], 'read').map((m) => m.status)).toEqual(['read']);
+      expect(advanceOutgoingStatus(db, '+2', [10], 'delivered')).toEqual([]);
+      expect(listMessages(db, '+2')).toEqual([{ ...message, status: 'read' }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('counts unread incoming messages until the conversation is marked read', () => {
+    const { db } = open();
+    try {
+      for (const timestamp of [1, 2]) {
+        insertMessage(db, { conversation: '+2', direction: 'incoming', sender: '+2', text: `m${timestamp}`, timestamp, storedAt: timestamp });
+      }
+      expect(listConversations(db)).toEqual([expect.objectContaining({ number: '+2', unread: 2, lastText: 'm2', identityChanged: false })]);
+      const unread = unreadIncoming(db, '+2');
+      expect(unread.timestamps).toEqual([1, 2]);
+      setLastReadId(db, '+2', unread.newestId);
+      expect(listConversations(db)[0]?.unread).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('counts failed decrypt attempts and remembers a given-up envelope as processed', () => {
+    const { db } = open();
+    try {
+      expect(recordDecryptAttempt(db, 'g1', '+2', 'bad', 1)).toBe(1);
+      expect(recordDecryptAttempt(db, 'g1', '+2', 'bad', 2)).toBe(2);
+      expect(isEnvelopeProcessed(db, 'g1')).toBe(false);
+      markEnvelopeFailed(db, 'g1', 3);
+      expect(isEnvelopeProcessed(db, 'g1')).toBe(true);
+    } finally {
+      db.close();
+    }
+  });
+
+  it.each([
+    [`SELECT id FROM messages WHERE conversation = '+2' AND id < 100 ORDER BY id DESC LIMIT 50`, 'messages_by_conversation'],
+    [`SELECT id FROM messages WHERE conversation = '+2' AND direction = 'outgoing' AND timestamp = 5`, 'messages_by_timestamp'],
+    [`SELECT 1 FROM processed_envelopes WHERE guid = 'x'`, 'PRIMARY KEY'],
+    [`SELECT record FROM sessions WHERE address = '+2.1'`, 'sqlite_autoindex_sessions_1'],
+  ])('uses an index: %s', (sql, index) => {
+    const { db } = open();
+    try {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join('\n');
+      expect(plan).toContain(index);
+      expect(plan).not.toMatch(/^SCAN (messages|processed_envelopes|sessions)\b/m);
+    } finally {
+      db.close();
+    }
+  });
+});
