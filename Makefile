@@ -8,7 +8,7 @@ SOURCES := $(shell find proto server client bench -name '*.ts' -o -name '*.tsx' 
 .PHONY: install build typecheck test demo server client bench clean
 
 install: $(NODE_MODULES)
-$(NODE_MODULES): package.json package-lock.json
+$(NODE_MODULES): package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
