@@ -106,7 +106,9 @@ export class ChatClient implements ChatClientApi {
 
   async connect(): Promise<void> {
     this.requireRegistered();
-    if (this.stream) return;
+    if (this.stream?.isRunning()) return;
+    // A stream that went offline for good (replaced, refused) starts over on request.
+    await this.stream?.stop();
     this.stream = new MailboxStream(
       this.ctx.api,
       {

@@ -53,9 +53,18 @@ export class Sender {
     const message = await this.ctx.protocolLock.run(async () => {
       await this.ensureSession(to);
       const timestamp = this.nextTimestamp();
-      return this.encryptToOutbox(to, { kind: 'data', text, timestamp }, (db) =>
-        insertMessage(db, { conversation: to, direction: 'outgoing', sender: this.ctx.local.number, text, timestamp, storedAt: Date.now(), status: 'sending' }),
-      );
+      const encryptMessage = (): Promise<ChatMessage> =>
+        this.encryptToOutbox(to, { kind: 'data', text, timestamp }, (db) =>
+          insertMessage(db, { conversation: to, direction: 'outgoing', sender: this.ctx.local.number, text, timestamp, storedAt: Date.now(), status: 'sending' }),
+        );
+      try {
+        return await encryptMessage();
+      } catch (err) {
+        if (!ClientError.is(err, 'untrusted_identity') || !isIdentityTrusted(this.ctx, to)) throw err;
+        // The user trusted the contact's new key, but the session still belongs to the old one.
+        await this.startFreshSession(to);
+        return encryptMessage();
+      }
     });
     failpoint('client.after-encrypt-before-send');
     await this.flushOutbox();
@@ -84,10 +93,16 @@ export class Sender {
     return this.ctx.protocolLock.run(async () => {
       const session = await openProtocolStores(this.ctx.db, this.ctx.local).session.getSession(addressOf(to));
       if (!session?.hasCurrentState()) return 'no_session';
-      await this.encryptToOutbox(to, { kind: 'receipt', type, timestamps }, (db) => {
-        alsoCommit(db);
-        return null;
-      });
+      try {
+        await this.encryptToOutbox(to, { kind: 'receipt', type, timestamps }, (db) => {
+          alsoCommit(db);
+          return null;
+        });
+      } catch (err) {
+        // A session with the contact's previous key: receipts wait for the next message to renew it.
+        if (ClientError.is(err, 'untrusted_identity')) return 'untrusted';
+        throw err;
+      }
       return 'queued';
     });
   }
@@ -203,7 +218,11 @@ export class Sender {
   /** Callers hold the protocol lock. */
   private async ensureSession(to: string): Promise<void> {
     const session = await openProtocolStores(this.ctx.db, this.ctx.local).session.getSession(addressOf(to));
-    if (session?.hasCurrentState()) return;
+    if (!session?.hasCurrentState()) await this.startFreshSession(to);
+  }
+
+  /** Callers hold the protocol lock. */
+  private async startFreshSession(to: string): Promise<void> {
     await startSessionFromBundle(this.ctx, await this.ctx.api.getPreKeyBundle(to));
     this.ctx.emit({ event: 'keys', number: to, safety_number: safetyNumberWith(this.ctx, to) });
   }

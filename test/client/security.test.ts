@@ -189,6 +189,13 @@ describe('security properties, through a real server', () => {
     carol = await carol.reopen();
     await expect(carol.client.fetchKeys(BOB)).rejects.toMatchObject({ code: 'untrusted_identity' });
     expect(carol.log.of('identity_changed')).toEqual([{ event: 'identity_changed', number: BOB }]);
+    await expect(carol.client.send(BOB, 'blocked too')).rejects.toMatchObject({ code: 'untrusted_identity' });
+    // Once trusted, her next message starts a session with the new key.
+    await carol.client.trust(BOB);
+    await carol.client.send(BOB, 'hello new bob');
+    await newBob.client.receive();
+    expect(newBob.client.messages(CAROL).map((m) => m.text)).toEqual(['hello new bob']);
+    await carol.client.close();
   });
 });
 

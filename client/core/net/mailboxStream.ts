@@ -29,6 +29,7 @@ type StreamEnd = { kind: 'dropped'; reason: string; wasConnected: boolean } | { 
 
 export class MailboxStream {
   private stopped = false;
+  private ended = false;
   private cancelCurrent: (() => void) | undefined;
   private wakeFromSleep: (() => void) | undefined;
   private processing: Promise<void> = Promise.resolve();
@@ -40,6 +41,11 @@ export class MailboxStream {
     private readonly backoff: BackoffPolicy = DEFAULT_BACKOFF,
   ) {}
 
+  /** False once the loop has ended (stopped, or gone offline for good). */
+  isRunning(): boolean {
+    return this.loop !== undefined && !this.ended;
+  }
+
   /** Starts the loop; resolves once the first attempt connected or failed. */
   start(): Promise<ConnectionState> {
     return new Promise((resolve) => {
@@ -49,6 +55,8 @@ export class MailboxStream {
           settled = true;
           resolve(state);
         }
+      }).finally(() => {
+        this.ended = true;
       });
     });
   }

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { maintainPreKeys } from '../../client/core/prekeyMaintenance.js';
+import { registeredClient, type TestClient } from '../helpers/clients.js';
+import { openContext, wireAccount } from '../helpers/clientWire.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const ALICE = '+15558880001';
+const BOB = '+15558880002';
+const DAY = 24 * 60 * 60 * 1000;
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('prekey upkeep', () => {
+  let server: TestServer;
+  let alice: TestClient;
+  let bob: TestClient;
+
+  beforeAll(async () => {
+    server = await startTestServer({ rateLimits: false });
+    alice = await registeredClient(server.address, ALICE);
+    bob = await registeredClient(server.address, BOB);
+  });
+
+  afterAll(async () => {
+    await alice?.dispose();
+    await bob?.dispose();
+    await server?.stop();
+  });
+
+  it('tops the one-time keys up to 100 when fewer than 10 are left', async () => {
+    const bobWire = await wireAccount(server.address, BOB, bob.dataDir);
+    const aliceWire = await wireAccount(server.address, ALICE, alice.dataDir);
+    try {
+      expect(await bobWire.api.getPreKeyCount()).toEqual({ ec: 100, kyber: 100 });
+      for (let i = 0; i < 95; i++) await aliceWire.api.getPreKeyBundle(BOB);
+      expect(await bobWire.api.getPreKeyCount()).toEqual({ ec: 5, kyber: 5 });
+
+      await bob.client.connect();
+      await until(async () => (await bobWire.api.getPreKeyCount()).ec === 100, 10_000, 'replenished prekeys');
+      expect(await bobWire.api.getPreKeyCount()).toEqual({ ec: 100, kyber: 100 });
+    } finally {
+      bobWire.close();
+      aliceWire.close();
+    }
+  });
+
+  it('rotates the signed and last-resort keys after 2 days, keeping old ones for late PreKey messages', async () => {
+    await alice.client.send(BOB, 'sent before the rotation');
+    const { ctx, close } = await openContext(server.address, BOB, bob.dataDir);
+    const signedIds = (): number[] => (ctx.db.prepare('SELECT id FROM signed_prekeys ORDER BY id').all() as { id: number }[]).map((r) => r.id);
+    try {
+      const [original] = signedIds();
+      await maintainPreKeys(ctx, Date.now() + 3 * DAY);
+      expect(signedIds()).toHaveLength(2);
+      const bundle = await ctx.api.getPreKeyBundle(BOB);
+      expect(bundle.signed_pre_key?.id).not.toBe(original);
+    } finally {
+      close();
+    }
+    await bob.log.waitFor((events) => events.some((e) => e.event === 'message' && e.text === 'sent before the rotation'), 10_000, 'the late message');
+
+    const later = await openContext(server.address, BOB, bob.dataDir);
+    try {
+      await maintainPreKeys(later.ctx, Date.now() + 40 * DAY);
+      // Older than 30 days and superseded: gone. The newest stays.
+      expect((later.ctx.db.prepare('SELECT count(*) AS n FROM signed_prekeys').get() as { n: number }).n).toBe(1);
+    } finally {
+      later.close();
+    }
+  });
+
+  it('re-registering with the same identity keeps sessions working', async () => {
+    await bob.client.register();
+    await bob.client.connect();
+    await alice.client.send(BOB, 'after re-registering');
+    await bob.log.waitFor((events) => events.some((e) => e.event === 'message' && e.text === 'after re-registering'), 10_000, 'message');
+    await bob.client.send(ALICE, 'still me');
+    await alice.client.receive();
+    expect(alice.client.messages(BOB).at(-1)?.text).toBe('still me');
+    expect(alice.log.of('identity_changed')).toEqual([]);
+  });
+});
