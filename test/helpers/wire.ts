@@ -27,9 +27,9 @@ export interface Stubs {
   close(): void;
 }
 
-export function connect(address: string): Stubs {
+export function connect(address: string, opts: { ca?: Buffer } = {}): Stubs {
   const { e2ee } = loadContract().grpcObject;
-  const creds = grpc.credentials.createInsecure();
+  const creds = opts.ca ? grpc.credentials.createSsl(opts.ca) : grpc.credentials.createInsecure();
   const accounts = new e2ee.v1.Accounts(address, creds);
   const keys = new e2ee.v1.Keys(address, creds);
   const mailbox = new e2ee.v1.Mailbox(address, creds);

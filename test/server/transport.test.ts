@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { rmSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import type { FetchResponse__Output } from '../../proto/generated/e2ee/v1/FetchResponse.js';
+import type { HealthCheckResponse__Output } from '../../proto/generated/grpc/health/v1/HealthCheckResponse.js';
+import { loadContract } from '../../proto/loader.js';
+import { startServer } from '../../server/app.js';
+import { ConfigError } from '../../server/transport.js';
+import { startTestServer, tempDir } from '../helpers/server.js';
+import { makeCertificates } from '../helpers/tls.js';
+import { call, codeOf, connect, freshNumber, register, subscribe } from '../helpers/wire.js';
+
+function healthClient(address: string) {
+  return new (loadContract().grpcObject.grpc.health.v1.Health)(address, grpc.credentials.createInsecure());
+}
+
+/** Resolves when the server closes the raw socket; rejects if it stays open past `withinMs`. */
+function closedWithin(socket: Socket, withinMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`socket still open after ${withinMs} ms`)), withinMs);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect(port, '127.0.0.1', () => resolve(socket));
+    socket.on('error', reject);
+    socket.resume(); // read (and drop) the server's frames, so 'end' and 'close' can fire
+  });
+}
+
+describe('health service', () => {
+  it('reports SERVING, NOT_FOUND for unknown services, and NOT_SERVING to watchers at shutdown', async () => {
+    const server = await startTestServer();
+    const health = healthClient(server.address);
+    try {
+      const check = (service: string) =>
+        call<object, HealthCheckResponse__Output>(health, health.Check, { service });
+      expect((await check('')).status).toBe('SERVING');
+      expect((await check('e2ee.v1.Mailbox')).status).toBe('SERVING');
+      expect(await codeOf(check('no.such.Service'))).toBe(grpc.status.NOT_FOUND);
+
+      const seen: string[] = [];
+      const watch = health.Watch({ service: '' });
+      watch.on('data', (r: HealthCheckResponse__Output) => seen.push(r.status));
+      watch.on('error', () => {});
+      const ended = new Promise((r) => watch.on('status', r));
+      await new Promise<void>((r) => { const t = setInterval(() => { if (seen.length) { clearInterval(t); r(); } }, 10); });
+      await server.stop();
+      await ended;
+      expect(seen).toEqual(['SERVING', 'NOT_SERVING']);
+    } finally {
+      health.close();
+    }
+  });
+});
+
+describe('TLS', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('serves the whole exchange over TLS with a certificate the test made', async () => {
+    const certs = makeCertificates(dir);
+    const server = await startTestServer({ tls: { certPath: certs.certPath, keyPath: certs.keyPath } });
+    const stubs = connect(server.address, { ca: certs.ca });
+    try {
+      const alice = await register(stubs, freshNumber());
+      const bob = await register(stubs, freshNumber());
+      await call(stubs.mailbox, stubs.mailbox.Send, { destination: bob.number, messages: [{ type: 2, content: Buffer.from('over tls'), client_timestamp: '1' }] }, alice.auth);
+      const page = await call<object, FetchResponse__Output>(stubs.mailbox, stubs.mailbox.Fetch, {}, bob.auth);
+      expect(page.envelopes.map((e) => e.content.toString())).toEqual(['over tls']);
+      // a plaintext client gets nowhere
+      const plain = connect(server.address);
+      expect(await codeOf(call(plain.accounts, plain.accounts.GetChallenge, { number: freshNumber() }))).toBe(grpc.status.UNAVAILABLE);
+      plain.close();
+    } finally {
+      stubs.close();
+      await server.stop();
+    }
+  });
+
+  it('refuses to listen off loopback without TLS unless told --insecure, and says why', async () => {
+    const attempt = startServer({ host: '0.0.0.0', port: 0, dbPath: `${dir}/refused.db` });
+    await expect(attempt).rejects.toThrow(ConfigError);
+    await expect(attempt).rejects.toThrow(/without TLS/);
+  });
+});
+
+describe('connection limits', () => {
+  it('closes a connection that never authenticates, and keeps one that did', async () => {
+    const server = await startTestServer({ unauthenticatedTimeoutMs: 300 });
+    const stubs = connect(server.address);
+    try {
+      const idle = await openSocket(server.port);
+      await closedWithin(idle, 5000);
+
+      const bob = await register(stubs, freshNumber());
+      const stream = subscribe(stubs, bob.auth);
+      await stream.until((events) => events.some((e) => e.queue_empty));
+      await new Promise((r) => setTimeout(r, 800));
+      const alice = await register(stubs, freshNumber());
+      await call(stubs.mailbox, stubs.mailbox.Send, { destination: bob.number, messages: [{ type: 2, content: Buffer.from('still here'), client_timestamp: '1' }] }, alice.auth);
+      await stream.until(() => stream.envelopes().length === 1);
+      stream.cancel();
+    } finally {
+      stubs.close();
+      await server.stop();
+    }
+  });
+
+  it('refuses connections past the cap at accept, and serves again when one closes', async () => {
+    const server = await startTestServer({ maxConnections: 3 });
+    const sockets: Socket[] = [];
+    try {
+      for (let i = 0; i < 3; i++) sockets.push(await openSocket(server.port));
+      const fourth = await openSocket(server.port);
+      await closedWithin(fourth, 5000);
+      sockets.pop()!.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      const stubs = connect(server.address);
+      await call(stubs.accounts, stubs.accounts.GetChallenge, { number: freshNumber() });
+      stubs.close();
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      await server.stop();
+    }
+  });
+});
+
+describe('storage full', () => {
+  it('answers RESOURCE_EXHAUSTED (never OK) when the database cannot grow, and recovers when space returns', async () => {
+    const server = await startTestServer({ rateLimits: false, maxDatabaseBytes: 1024 * 1024 });
+    const stubs = connect(server.address);
+    try {
+      const alice = await register(stubs, freshNumber());
+      const bob = await register(stubs, freshNumber());
+      const big = Buffer.alloc(90 * 1024, 7);
+      const sent: string[] = [];
+      let refusal: grpc.ServiceError | undefined;
+      for (let i = 0; i < 40 && !refusal; i++) {
+        try {
+          const res = await call<object, { guids: string[] }>(stubs.mailbox, stubs.mailbox.Send, { destination: bob.number, messages: [{ type: 2, content: big, client_timestamp: '1' }] }, alice.auth);
+          sent.push(...res.guids);
+        } catch (err) {
+          refusal = err as grpc.ServiceError;
+        }
+      }
+      expect(refusal?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+      expect(refusal?.details).toMatch(/storage is full/);
+      // every Send that returned OK is stored; the refused one is not
+      const page = await call<object, FetchResponse__Output>(stubs.mailbox, stubs.mailbox.Fetch, {}, bob.auth);
+      expect(page.envelopes.map((e) => e.guid)).toEqual(sent);
+      // space returns when the recipient acks
+      await call(stubs.mailbox, stubs.mailbox.Ack, { guids: sent }, bob.auth);
+      await call(stubs.mailbox, stubs.mailbox.Send, { destination: bob.number, messages: [{ type: 2, content: big, client_timestamp: '2' }] }, alice.auth);
+    } finally {
+      stubs.close();
+      await server.stop();
+    }
+  });
+});
