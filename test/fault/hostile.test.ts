@@ -1,0 +1,210 @@
+/**
+ * Hostile input: every RPC fed bytes no honest client sends. Each answer must
+ * be a documented status (never UNKNOWN or INTERNAL), and afterwards the
+ * server must still serve an honest client.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import protobuf from 'protobufjs';
+import { join } from 'node:path';
+import { protoDir } from '../../proto/loader.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import {
+  bearer,
+  call,
+  challengeMessage,
+  connect,
+  freshNumber,
+  getChallenge,
+  makeDeviceKeys,
+  register,
+  registerRequest,
+  type Stubs,
+  type TestAccount,
+} from '../helpers/wire.js';
+
+const DOCUMENTED = new Set([
+  grpc.status.OK,
+  grpc.status.INVALID_ARGUMENT,
+  grpc.status.UNAUTHENTICATED,
+  grpc.status.NOT_FOUND,
+  grpc.status.ALREADY_EXISTS,
+  grpc.status.RESOURCE_EXHAUSTED,
+]);
+
+const UNARY = [
+  '/e2ee.v1.Accounts/GetChallenge',
+  '/e2ee.v1.Accounts/Authenticate',
+  '/e2ee.v1.Accounts/Register',
+  '/e2ee.v1.Accounts/Deregister',
+  '/e2ee.v1.Keys/UploadPreKeys',
+  '/e2ee.v1.Keys/GetPreKeyCount',
+  '/e2ee.v1.Keys/GetPreKeyBundle',
+  '/e2ee.v1.Mailbox/Send',
+  '/e2ee.v1.Mailbox/Fetch',
+  '/e2ee.v1.Mailbox/Ack',
+];
+
+let server: TestServer;
+let stubs: Stubs;
+let raw: grpc.Client;
+let victim: TestAccount;
+let root: protobuf.Root;
+
+beforeAll(async () => {
+  server = await startTestServer({ rateLimits: false });
+  stubs = connect(server.address);
+  raw = new grpc.Client(server.address, grpc.credentials.createInsecure());
+  victim = await register(stubs, freshNumber());
+  root = new protobuf.Root();
+  root.resolvePath = (_o, target) => join(protoDir(), target);
+  root.loadSync(['e2ee/v1/accounts.proto', 'e2ee/v1/keys.proto', 'e2ee/v1/mailbox.proto'], { keepCase: true });
+});
+afterAll(async () => {
+  raw.close();
+  stubs.close();
+  await server.stop();
+});
+
+/** Sends raw request bytes to a unary method; resolves with the status code. */
+function rawUnary(method: string, body: Buffer, metadata = new grpc.Metadata()): Promise<number> {
+  return new Promise((resolve) => {
+    raw.makeUnaryRequest(method, (b: Buffer) => b, (b: Buffer) => b, body, metadata, { deadline: Date.now() + 10_000 }, (err) =>
+      resolve(err ? err.code : grpc.status.OK),
+    );
+  });
+}
+
+function rawStream(body: Buffer, metadata = new grpc.Metadata()): Promise<number> {
+  return new Promise((resolve) => {
+    const s = raw.makeServerStreamRequest('/e2ee.v1.Mailbox/Subscribe', (b: Buffer) => b, (b: Buffer) => b, body, metadata, { deadline: Date.now() + 10_000 });
+    s.on('data', () => s.cancel());
+    s.on('error', () => {});
+    s.on('status', (st: grpc.StatusObject) => resolve(st.code === grpc.status.CANCELLED ? grpc.status.OK : st.code));
+  });
+}
+
+/** Deterministic pseudo-random bytes, so a failure can be replayed. */
+function seeded(seed: number, length: number): Buffer {
+  const out = Buffer.alloc(length);
+  let x = seed * 2654435761 + 1;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/** An honest pair still registers, sends and fetches. */
+async function expectServerHealthy(): Promise<void> {
+  const alice = await register(stubs, freshNumber());
+  const bob = await register(stubs, freshNumber());
+  await call(stubs.mailbox, stubs.mailbox.Send, { destination: bob.number, messages: [{ type: 2, content: Buffer.from('still fine'), client_timestamp: '1' }] }, alice.auth);
+  const page = await call<object, { envelopes: { content: Buffer }[] }>(stubs.mailbox, stubs.mailbox.Fetch, {}, bob.auth);
+  expect(page.envelopes.map((e) => e.content.toString())).toEqual(['still fine']);
+}
+
+describe('hostile input', () => {
+  it.each(UNARY)('%s: random bytes, with and without a token, get documented codes only', async (method) => {
+    // its own account: random bytes to Deregister with a token are a valid Deregister
+    const caller = await register(stubs, freshNumber());
+    const seen = new Set<number>();
+    for (let i = 0; i < 60; i++) {
+      const body = seeded(i + method.length * 1000, 1 + ((i * 37) % 300));
+      seen.add(await rawUnary(method, body));
+      seen.add(await rawUnary(method, body, caller.auth));
+    }
+    for (const code of seen) expect(DOCUMENTED).toContain(code);
+    await expectServerHealthy();
+  });
+
+  it('Subscribe: random bytes get documented codes only', async () => {
+    for (let i = 0; i < 30; i++) {
+      expect(DOCUMENTED).toContain(await rawStream(seeded(i, 1 + i * 5), victim.auth));
+    }
+  });
+
+  it('truncated messages at every length get documented codes only', async () => {
+    const keys = makeDeviceKeys({ preKeys: 2, kyberPreKeys: 2 });
+    const challenge = await getChallenge(stubs, victim.number);
+    const full = Buffer.from(
+      root.lookupType('e2ee.v1.RegisterRequest').encode(registerRequest(keys, freshNumber(), challenge)).finish(),
+    );
+    const codes = new Set<number>();
+    for (let cut = 0; cut < full.length; cut += 97) codes.add(await rawUnary('/e2ee.v1.Accounts/Register', full.subarray(0, cut)));
+    for (const code of codes) expect(DOCUMENTED).toContain(code);
+    expect(codes).toContain(grpc.status.INVALID_ARGUMENT);
+  });
+
+  it.each([
+    ['a varint where a string belongs', Buffer.from([0x08, 0x96, 0x01])],
+    ['a fixed64 where a string belongs', Buffer.from([0x09, 1, 2, 3, 4, 5, 6, 7, 8])],
+    ['a length past the end', Buffer.from([0x0a, 0x7f, 0x41])],
+    ['a group start without end', Buffer.from([0x0b])],
+    ['an invalid wire type 7', Buffer.from([0x0f, 0x00])],
+  ])('wrong wire types: %s is INVALID_ARGUMENT', async (_name, body) => {
+    expect(await rawUnary('/e2ee.v1.Accounts/GetChallenge', body)).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(await rawUnary('/e2ee.v1.Mailbox/Send', body, victim.auth)).toBe(grpc.status.INVALID_ARGUMENT);
+  });
+
+  it('10,000-element repeated fields are refused', async () => {
+    const ack = root.lookupType('e2ee.v1.AckRequest').encode({ guids: Array.from({ length: 10_000 }, (_, i) => String(i)) }).finish();
+    expect(await rawUnary('/e2ee.v1.Mailbox/Ack', Buffer.from(ack), victim.auth)).toBe(grpc.status.INVALID_ARGUMENT);
+    const send = root.lookupType('e2ee.v1.SendRequest').encode({ destination: victim.number, messages: Array.from({ length: 10_000 }, () => ({ type: 2, content: Buffer.from('x') })) }).finish();
+    expect(await rawUnary('/e2ee.v1.Mailbox/Send', Buffer.from(send), victim.auth)).toBe(grpc.status.INVALID_ARGUMENT);
+    const upload = root.lookupType('e2ee.v1.UploadPreKeysRequest').encode({ pre_keys: Array.from({ length: 10_000 }, (_, i) => ({ id: i + 1, public_key: Buffer.alloc(33, 5) })) }).finish();
+    expect(DOCUMENTED).toContain(await rawUnary('/e2ee.v1.Keys/UploadPreKeys', Buffer.from(upload), victim.auth));
+  });
+
+  it('multi-megabyte strings are refused by the transport', async () => {
+    const body = root.lookupType('e2ee.v1.ChallengeRequest').encode({ number: '+1' + '5'.repeat(3_000_000) }).finish();
+    expect(await rawUnary('/e2ee.v1.Accounts/GetChallenge', Buffer.from(body))).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    await expectServerHealthy();
+  });
+
+  it.each(['', ' ', '+', '+1', '15551234567', '+15551234567 ', ' +15551234567', '+1-555-123-4567', '+1 555 1234567',
+    '+015551234567', '+00015551234567', '+１５５５１２３４５６７', '+٥٥٥١٢٣٤٥٦٧', '+1234567890123456', '+12345678901234567890',
+    '+1555123456\n', '+1555123456\u0000', 'tel:+15551234567', '+1e10', '+0x1F'])(
+    'the number %j is INVALID_ARGUMENT everywhere',
+    async (number) => {
+      expect((await call(stubs.accounts, stubs.accounts.GetChallenge, { number }).catch((e: grpc.ServiceError) => e)) as grpc.ServiceError).toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
+      const bundle = await call(stubs.keys, stubs.keys.GetPreKeyBundle, { number }, victim.auth).catch((e: grpc.ServiceError) => e);
+      expect((bundle as grpc.ServiceError).code).toBe(grpc.status.INVALID_ARGUMENT);
+      const send = await call(stubs.mailbox, stubs.mailbox.Send, { destination: number, messages: [{ type: 2, content: Buffer.from('x'), client_timestamp: '1' }] }, victim.auth).catch((e: grpc.ServiceError) => e);
+      expect((send as grpc.ServiceError).code).toBe(grpc.status.INVALID_ARGUMENT);
+    },
+  );
+
+  it('every single-bit flip of a challenge signature is UNAUTHENTICATED', async () => {
+    const keys = makeDeviceKeys({ preKeys: 0, kyberPreKeys: 0 });
+    const number = freshNumber();
+    await register(stubs, number, keys);
+    const codes = new Set<number>();
+    for (let bit = 0; bit < 512; bit++) {
+      const c = await getChallenge(stubs, number);
+      const signature = Buffer.from(keys.identity.privateKey.sign(challengeMessage(c.server_id, number, c.nonce)));
+      signature[bit >> 3]! ^= 1 << (bit & 7);
+      codes.add(await call(stubs.accounts, stubs.accounts.Authenticate, { number, nonce: c.nonce, signature }).then(() => 0, (e: grpc.ServiceError) => e.code));
+    }
+    expect([...codes]).toEqual([grpc.status.UNAUTHENTICATED]);
+  });
+
+  it('garbage and oversized authorization metadata is UNAUTHENTICATED', async () => {
+    const headers = ['', 'Bearer', 'Bearer ', 'Bearer !!!!!!!!!!!!!!!!!!!!!!!!', 'Bearer ' + '='.repeat(43), 'Bearer ' + 'a'.repeat(43) + ' extra', 'Token abc',
+'Bearer ' + randomBytes(32).toString('base64url'), 'Bearer ' + 'A'.repeat(4000)];
+    for (const header of headers) {
+      const md = new grpc.Metadata();
+      md.set('authorization', header);
+      const code = await call(stubs.keys, stubs.keys.GetPreKeyCount, {}, md).then(() => 0, (e: grpc.ServiceError) => e.code);
+      expect(code).toBe(grpc.status.UNAUTHENTICATED);
+    }
+    // Node's HTTP/2 refuses to send two authorization headers; a joined pair is what a peer could send.
+    const two = bearer(victim.token);
+    two.set('authorization', `Bearer ${victim.token}, Bearer ${'b'.repeat(43)}`);
+    expect(await call(stubs.keys, stubs.keys.GetPreKeyCount, {}, two).then(() => 0, (e: grpc.ServiceError) => e.code)).toBe(grpc.status.UNAUTHENTICATED);
+    await expectServerHealthy();
+  });
+});
