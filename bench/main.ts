@@ -109,6 +109,7 @@ async function main(): Promise<number> {
   };
   process.stdout.write(renderTable(run));
   process.stderr.write(`results: ${writeJson(run)}\n`);
+  if (serverProfileDir) process.stderr.write(`server profiles: ${serverProfileDir} (read one with: node dist/bench/profileTop.js FILE)\n`);
   return failures.length === 0 ? 0 : 1;
 }
 
