@@ -25,6 +25,8 @@ interface RelayRun {
   p99: number;
   /** Share of one core the server used while relaying. */
   serverCpu: number;
+  /** Share of one core this process (the load generator) used meanwhile. */
+  loadGeneratorCpu: number;
 }
 
 export const relayScenario: Step = {
@@ -37,7 +39,8 @@ export const relayScenario: Step = {
           const sender = await registerAccount(wire, server.serverId);
           const recipient = await registerAccount(wire, server.serverId);
           const count = warmUpSize(messages, run);
-          const cpuBefore = server.cpuSeconds();
+          const serverCpuBefore = server.cpuSeconds();
+          const loadGeneratorCpuBefore = process.cpuUsage();
           const result = await relay(wire, sender, recipient, {
             count,
             maxInFlight,
@@ -45,11 +48,14 @@ export const relayScenario: Step = {
             deadlineMs: DEADLINE_MS,
             report: (received) => run.report(howFar(received, count, 'received')),
           });
+          const loadGeneratorCpu = process.cpuUsage(loadGeneratorCpuBefore);
+          const seconds = result.elapsedMs / 1000;
           return {
             rate: ratePerSecond(count, result.elapsedMs),
             p50: quantile(result.latenciesMs, 0.5),
             p99: quantile(result.latenciesMs, 0.99),
-            serverCpu: (server.cpuSeconds() - cpuBefore) / (result.elapsedMs / 1000),
+            serverCpu: (server.cpuSeconds() - serverCpuBefore) / seconds,
+            loadGeneratorCpu: (loadGeneratorCpu.user + loadGeneratorCpu.system) / 1e6 / seconds,
           };
         });
       const loaded = await measure(config.relayMessages, RELAY_IN_FLIGHT, SEND_BATCH);
@@ -59,8 +65,13 @@ export const relayScenario: Step = {
         maxInFlight: RELAY_IN_FLIGHT,
         messagesPerSend: SEND_BATCH,
         serverCpuShare: loaded.map((r) => r.serverCpu),
+        loadGeneratorCpuShare: loaded.map((r) => r.loadGeneratorCpu),
       };
-      const unloadedDetails = { messagesPerRepetition: config.latencyMessages, serverCpuShare: unloaded.map((r) => r.serverCpu) };
+      const unloadedDetails = {
+        messagesPerRepetition: config.latencyMessages,
+        serverCpuShare: unloaded.map((r) => r.serverCpu),
+        loadGeneratorCpuShare: unloaded.map((r) => r.loadGeneratorCpu),
+      };
       return [
         figure('relay.rate', `relay, ${RELAY_IN_FLIGHT.toLocaleString('en-US')} in flight, durable`, 'msg/s', loaded.map((r) => r.rate), {
           limitId: RAW_STREAM_RATE,

@@ -40,7 +40,7 @@ async function measureSize(size: Size, context: StepContext): Promise<SizeRun[]>
     const db = join(dir, 'server.db');
     const drained = await registerDrainedRecipients(db, drainedPerRepetition * config.repetitions, progress, label);
     const seedStarted = Date.now();
-    seedQueues(db, { registeredRecipients: drained.numbers, sender: drained.numbers[0] as string, ...size }, (inserted) =>
+    seedQueues(db, { registeredRecipients: drained.map((account) => account.number), ...size }, (inserted) =>
       progress.update(`${label}: seeding ${howFar(inserted, size.envelopes, 'envelopes')}`),
     );
     progress.note(`${label}: seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
@@ -52,7 +52,7 @@ async function measureSize(size: Size, context: StepContext): Promise<SizeRun[]>
       try {
         let seconds = 0;
         for (let i = 0; i < drainedPerRepetition; i += 1) {
-          const recipient = drained.accounts[nextRecipient++] as Account;
+          const recipient = drained[nextRecipient++] as Account;
           seconds += await drainSeconds(wire, recipient, perRecipient, () => {});
           run.report(`${label}: ${howFar(i + 1, drainedPerRepetition, 'queues drained')}`);
         }
@@ -76,7 +76,7 @@ async function registerDrainedRecipients(
   count: number,
   progress: Progress,
   label: string,
-): Promise<{ numbers: string[]; accounts: Account[] }> {
+): Promise<Account[]> {
   const server = await startServer({ db });
   const wire = connect(server.address);
   try {
@@ -85,7 +85,7 @@ async function registerDrainedRecipients(
       accounts.push(await registerAccount(wire, server.serverId));
       progress.update(`${label}: registering ${howFar(i + 1, count, 'recipients')}`);
     }
-    return { numbers: accounts.map((a) => a.number), accounts };
+    return accounts;
   } finally {
     wire.close();
     await server.stop();

@@ -13,7 +13,7 @@ import { send, type Account, type Wire } from '../support/wire.js';
 /** libsignal's Whisper type: the server only checks that it is 2 or 3. */
 const WHISPER = 2;
 
-export function envelopeContent(sequence: number): Buffer {
+function envelopeContent(sequence: number): Buffer {
   const content = Buffer.alloc(PAYLOAD_BYTES, 0x5a);
   content.writeUInt32BE(sequence, 0);
   return content;
@@ -47,9 +47,12 @@ export async function relay(wire: Wire, sender: Account, recipient: Account, opt
   const latenciesMs: number[] = [];
   let sent = 0;
   let inFlight = 0;
-  let finish: () => void = () => {};
-  let fail: (error: unknown) => void = () => {};
-  const finished = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)));
+  let finish!: () => void;
+  let fail!: (error: unknown) => void;
+  const finished = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
 
   const pump = (): void => {
     while (sent < count && inFlight + Math.min(batch, count - sent) <= maxInFlight) {
