@@ -18,7 +18,7 @@ import { scaleScenario } from './scenarios/scale.js';
 import { renderTable, writeJson, type StepFailure } from './report.js';
 import type { Step } from './step.js';
 import { killAllChildren } from './support/childProcess.js';
-import { machineFacts } from './support/machine.js';
+import { loadAverage, machineFacts } from './support/machine.js';
 import { Progress } from './support/progress.js';
 import { removeAllTempDirs } from './support/tempDir.js';
 
@@ -104,6 +104,7 @@ async function main(): Promise<number> {
     startedAt: startedAt.toISOString(),
     durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
     machine,
+    loadAverageAtEnd: loadAverage(),
     figures,
     failures,
   };

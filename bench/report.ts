@@ -21,6 +21,8 @@ export interface BenchRun {
   startedAt: string;
   durationSeconds: number;
   machine: MachineFacts;
+  /** Load average when the run ended; with the one at start it says how busy the machine was. */
+  loadAverageAtEnd: number[];
   figures: Figure[];
   failures: StepFailure[];
 }
@@ -105,6 +107,7 @@ export function renderTable(run: BenchRun): string {
   const lines = [
     `e2ee-chat bench (${run.mode}), ${run.startedAt}, ${run.durationSeconds.toFixed(0)} s`,
     `${run.machine.cpuModel}, ${run.machine.cores} cores, node ${run.machine.node}, commit ${run.machine.gitCommit ?? 'unknown'}`,
+    `load average (1 min) ${run.machine.loadAverageAtStart[0] ?? '?'} at start, ${run.loadAverageAtEnd[0] ?? '?'} at end`,
     '',
     line(header),
     rule,

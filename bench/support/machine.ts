@@ -25,13 +25,18 @@ export function machineFacts(): MachineFacts {
     cpuModel: cpus[0]?.model ?? 'unknown',
     cores: cpus.length,
     memoryMiB: Math.round(os.totalmem() / 2 ** 20),
-    loadAverageAtStart: os.loadavg().map((load) => Math.round(load * 100) / 100),
+    loadAverageAtStart: loadAverage(),
     platform: `${os.platform()} ${os.arch()}`,
     kernel: os.release(),
     node: process.version,
     packages: Object.fromEntries(PACKAGES_UNDER_TEST.map((name) => [name, installedVersion(name)])),
     gitCommit: gitCommit(),
   };
+}
+
+/** The 1, 5 and 15 minute load averages, to two decimals. */
+export function loadAverage(): number[] {
+  return os.loadavg().map((load) => Math.round(load * 100) / 100);
 }
 
 function installedVersion(name: string): string {
