@@ -7,15 +7,10 @@ import { requireValidNumber } from './numbers.js';
 import { BundleError, bundleFromWire, startSession } from './protocol/cipher.js';
 import { isLibSignalError } from './protocol/libsignalErrors.js';
 import { safetyNumber } from './protocol/safetyNumber.js';
-import { addressOf, openProtocolStores } from './protocol/stores.js';
+import { openProtocolStores } from './protocol/stores.js';
 import { ensureConversation } from './storage/messageQueries.js';
-import { getIdentity, getSession, putIdentity, setIdentityTrusted } from './storage/protocolQueries.js';
+import { getIdentity, putIdentity, setIdentityTrusted } from './storage/protocolQueries.js';
 import { toBytes } from './storage/statements.js';
-
-export function hasSession(ctx: ClientContext, number: string): boolean {
-  const address = addressOf(number);
-  return getSession(ctx.db, `${address.name()}.${address.deviceId()}`) !== undefined;
-}
 
 export function untrustedIdentityError(number: string): ClientError {
   return new ClientError('untrusted_identity', `the safety number with ${number} changed; check it with "verify ${number}", then run "trust ${number}"`);

@@ -31,7 +31,3 @@ export function markEnvelopeFailed(db: ClientDatabase, guid: string, now: number
   statement(db, `UPDATE failed_envelopes SET failed = 1, updated_at = ? WHERE guid = ?`).run(now, guid);
   statement(db, `INSERT OR IGNORE INTO processed_envelopes (guid, processed_at) VALUES (?, ?)`).run(guid, now);
 }
-
-export function countFailedEnvelopes(db: ClientDatabase): number {
-  return (statement(db, `SELECT count(*) AS n FROM failed_envelopes WHERE failed = 1`).get() as { n: number }).n;
-}

@@ -33,7 +33,3 @@ export function oldestOutbox(db: ClientDatabase, limit: number): OutboxRow[] {
 export function deleteOutbox(db: ClientDatabase, id: number): void {
   statement(db, `DELETE FROM outbox WHERE id = ?`).run(id);
 }
-
-export function outboxSize(db: ClientDatabase): number {
-  return (statement(db, `SELECT count(*) AS n FROM outbox`).get() as { n: number }).n;
-}
