@@ -44,7 +44,7 @@ describe('the client CLI', () => {
 
     const verified = await runClient(args(BOB, '--json', 'verify', ALICE));
     expect(verified.events).toEqual([{ event: 'keys', number: ALICE, safety_number: keys!.safety_number }]);
-  });
+  }, 120_000);
 
   it('fails with one line and a non-zero exit code', async () => {
     const badNumber = await runClient(['--id', '12345', 'receive']);
@@ -63,7 +63,7 @@ describe('the client CLI', () => {
     const unregistered = await runClient(['--id', '+15555550009', '--server', server.address, '--data-dir', tempDir('e2ee-cli-'), 'send', ALICE, 'hi']);
     expect(unregistered.code).toBe(1);
     expect(unregistered.stderr).toContain('not registered');
-  });
+  }, 120_000);
 
   it('prints help', async () => {
     const help = await runClient(['--help']);
@@ -96,6 +96,6 @@ describe('the client CLI', () => {
 
       const received = await runClient(args(ALICE, '--json', 'receive'));
       expect(received.events.filter((e) => e.event === 'message').map((e) => e.text)).toEqual(['answer from the repl']);
-    });
+    }, 120_000);
   });
 });

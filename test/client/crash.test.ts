@@ -67,7 +67,7 @@ describe('crash safety with SIGKILL at failpoints', () => {
     expect((await runClient(bobArgs('send', ALICE, `${round} reply`))).code).toBe(0);
     await alice.client.receive();
     expect(alice.client.messages(BOB).filter((m) => m.direction === 'incoming').at(-1)?.text).toBe(`${round} reply`);
-  });
+  }, 120_000);
 
   it('killed at client.after-encrypt-before-send: the stored ciphertext goes once, after the restart', async () => {
     const crashed = await runClient(bobArgs('send', ALICE, 'sent across a crash'), crashAt('client.after-encrypt-before-send'));
@@ -85,5 +85,5 @@ describe('crash safety with SIGKILL at failpoints', () => {
     await alice.client.send(BOB, 'still in step');
     const after = await runClient(bobArgs('receive'));
     expect(after.events.filter((e) => e.event === 'message').map((e) => e.text)).toEqual(['still in step']);
-  });
+  }, 120_000);
 });

@@ -48,22 +48,22 @@ describe('messaging through a real server', () => {
         for (const text of series('b', 0, 100)) await bob.client.send(ALICE, text);
       })(),
     ]);
-    await bob.log.waitForCount('message', 100);
-    await alice.log.waitForCount('message', 100);
+    await bob.log.waitForCount('message', 100, 45_000);
+    await alice.log.waitForCount('message', 100, 45_000);
 
     // Bob offline: Alice's messages queue on the server.
     await bob.client.close();
     for (const text of series('a', 100, 100)) await alice.client.send(BOB, text);
     bob = await bob.reopen();
     await bob.client.connect();
-    await bob.log.waitForCount('message', 100);
+    await bob.log.waitForCount('message', 100, 45_000);
 
     // Alice offline.
     await alice.client.close();
     for (const text of series('b', 100, 100)) await bob.client.send(ALICE, text);
     alice = await alice.reopen();
     await alice.client.connect();
-    await alice.log.waitForCount('message', 100);
+    await alice.log.waitForCount('message', 100, 45_000);
 
     expect(texts(bob, ALICE, 'incoming')).toEqual(series('a', 0, 200));
     expect(texts(alice, BOB, 'incoming')).toEqual(series('b', 0, 200));
@@ -72,7 +72,7 @@ describe('messaging through a real server', () => {
     // Every message Alice sent is acknowledged by a delivery receipt in the end.
     await alice.log.waitFor(
       () => alice.client.messages(BOB).filter((m) => m.direction === 'outgoing').every((m) => m.status === 'delivered'),
-      20_000,
+      45_000,
       'delivery receipts for all of Alice’s messages',
     );
     await alice.client.close();
@@ -83,7 +83,7 @@ describe('messaging through a real server', () => {
     // receipts she owes, Bob takes them.
     await alice.client.receive();
     await bob.client.receive();
-  });
+  }, 120_000);
 
   it('decrypts reordered messages exactly once and rejects a duplicate', async () => {
     const bobWire = await wireAccount(server.address, BOB, bob.dataDir);
