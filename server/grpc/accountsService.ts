@@ -42,13 +42,14 @@ export class AccountsService {
 
       Authenticate: kit.unary('Authenticate', (req, call) => {
         const number = validate.number(req.number);
-        const allowance = limits.peek('failedAuthPerNumber', number);
-        if (!allowance.allowed) {
-          throw failureToRpcError({ kind: 'rate_limited', message: 'rate limit: failed authentications', retryAfterMs: allowance.retryAfterMs });
-        }
         const account = findAccountByNumber(db, number);
+        // Verify first: a correct signature always signs in, so nobody can lock an
+        // owner out by failing on purpose. Failures draw from the number's allowance.
         if (!challenges.redeem(number, req.nonce, req.signature, account?.identity_key) || !account) {
-          limits.take([{ rule: 'failedAuthPerNumber', key: number }]);
+          const allowance = limits.take([{ rule: 'failedAuthPerNumber', key: number }]);
+          if (!allowance.allowed) {
+            throw failureToRpcError({ kind: 'rate_limited', message: 'rate limit: failed authentications', retryAfterMs: allowance.retryAfterMs });
+          }
           throw unauthenticated();
         }
         gate.admitted(call);

@@ -20,4 +20,4 @@ async function burst(withUi: boolean, tag: string) {
   cleanup();
   await alice.dispose(); await bob.dispose();
 }
-it('perf', async () => { await burst(false, '111'); await burst(true, '222'); }, 400_000);
+it('perf', async () => { await burst(true, '222'); }, 600_000);
