@@ -213,11 +213,9 @@ export class ChatClient implements ChatClientApi {
       const fresh = page.envelopes.filter((envelope) => (deliveries.get(envelope.guid) ?? 0) <= MAX_DECRYPT_ATTEMPTS);
       if (fresh.length === 0) return processed;
       this.ctx.emit({ event: 'queue', pending: page.envelopes.length, empty: false });
-      for (const envelope of fresh) {
-        deliveries.set(envelope.guid, (deliveries.get(envelope.guid) ?? 0) + 1);
-        await this.receiver.handle(envelope);
-        processed++;
-      }
+      for (const envelope of fresh) deliveries.set(envelope.guid, (deliveries.get(envelope.guid) ?? 0) + 1);
+      await this.receiver.handleBatch(fresh);
+      processed += fresh.length;
     }
   }
 

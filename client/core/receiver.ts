@@ -27,6 +27,7 @@ import { decrypt } from './protocol/cipher.js';
 import { isLibSignalError } from './protocol/libsignalErrors.js';
 import { ContentError, decodeContent, type ReceiptKind } from './protocol/content.js';
 import { openProtocolStores, StoreError } from './protocol/stores.js';
+import { withSession } from './signIn.js';
 import {
   isEnvelopeProcessed,
   markEnvelopeFailed,
@@ -62,11 +63,21 @@ export class Receiver {
   ) {}
 
   async handle(envelope: Envelope__Output): Promise<ReceiveOutcome> {
-    const outcome = await this.ctx.protocolLock.run(() => this.decryptAndCommit(envelope));
-    if (outcome.kind === 'message' || outcome.kind === 'receipt') failpoint('client.after-commit-before-ack');
-    if (outcome.kind !== 'retry_later') await this.ack(envelope.guid);
-    this.report(envelope, outcome);
-    return outcome;
+    const [outcome] = await this.handleBatch([envelope]);
+    return outcome!;
+  }
+
+  /** The same steps for a page of envelopes, with one Ack for the page (step 3) after every commit. */
+  async handleBatch(envelopes: readonly Envelope__Output[]): Promise<ReceiveOutcome[]> {
+    const outcomes: ReceiveOutcome[] = [];
+    for (const envelope of envelopes) {
+      const outcome = await this.ctx.protocolLock.run(() => this.decryptAndCommit(envelope));
+      if (outcome.kind === 'message' || outcome.kind === 'receipt') failpoint('client.after-commit-before-ack');
+      outcomes.push(outcome);
+    }
+    await this.ack(envelopes.filter((_, i) => outcomes[i]!.kind !== 'retry_later').map((envelope) => envelope.guid));
+    envelopes.forEach((envelope, i) => this.report(envelope, outcomes[i]!));
+    return outcomes;
   }
 
   /** Steps 0 to 2; runs under the protocol lock. */
@@ -118,9 +129,10 @@ export class Receiver {
     })();
   }
 
-  private async ack(guid: string): Promise<void> {
+  private async ack(guids: string[]): Promise<void> {
+    if (guids.length === 0) return;
     try {
-      await this.ctx.api.ack([guid]);
+      await withSession(this.ctx, () => this.ctx.api.ack(guids));
     } catch {
       // Still queued on the server: it comes again and step 0 acks it then.
     }
