@@ -59,7 +59,6 @@ function mainPane(state: UiState, layout: ScreenLayout) {
         <ConversationView
           conversation={conversation}
           history={state.open === undefined ? undefined : state.histories[state.open]}
-          ownNumber={state.ownNumber}
           focused={state.focus === 'history'}
           width={viewport.width}
           height={viewport.height}

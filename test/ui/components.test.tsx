@@ -33,7 +33,6 @@ function viewOf(messages: ChatMessage[], opts: { scroll?: number; height?: numbe
     <ConversationView
       conversation={conversation(BOB, 0, opts.identityChanged)}
       history={{ messages, complete: true }}
-      ownNumber={ME}
       focused={false}
       width={60}
       height={opts.height ?? 20}

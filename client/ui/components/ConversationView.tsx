@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import type { ChatMessage, ConversationSummary, DeliveryStatus } from '../../core/api.js';
 import { deliveryMark, formatTime } from '../format.js';
 import { visibleLines, type HistoryLine } from '../state/historyLayout.js';
@@ -8,7 +9,6 @@ import { IdentityBanner } from './IdentityBanner.js';
 export interface ConversationViewProps {
   conversation?: ConversationSummary;
   history?: History;
-  ownNumber: string;
   focused: boolean;
   /** The message area (inside the pane, below the title and banner). */
   width: number;
@@ -43,13 +43,14 @@ export function ConversationView(props: ConversationViewProps) {
       {!conversation && <Text dimColor>Start one with /chat +222222222, or /help for keys and commands.</Text>}
       {conversation && history?.messages.length === 0 && <Text dimColor>No messages yet: type one below.</Text>}
       {lines.map((line) => (
-        <MessageLine key={line.key} line={line} ownNumber={props.ownNumber} now={props.now} />
+        <MessageLine key={line.key} line={line} now={minute(props.now)} />
       ))}
     </Box>
   );
 }
 
-function MessageLine(props: { line: HistoryLine; ownNumber: string; now: number }) {
+/** Lines are cached per message, so an unchanged line keeps its identity and skips rendering. */
+const MessageLine = memo(function MessageLine(props: { line: HistoryLine; now: number }) {
   const { line } = props;
   if (line.kind === 'text') {
     return (
@@ -59,6 +60,11 @@ function MessageLine(props: { line: HistoryLine; ownNumber: string; now: number 
     );
   }
   return <MessageHeader message={line.message} now={props.now} />;
+});
+
+/** Times show minutes: rounding `now` keeps memoized lines valid within a minute. */
+function minute(ms: number): number {
+  return ms - (ms % 60_000);
 }
 
 function MessageHeader(props: { message: ChatMessage; now: number }) {

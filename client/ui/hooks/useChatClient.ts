@@ -9,10 +9,12 @@ import { describeError } from '../errors.js';
 import { initialUiState, type UiState } from '../state/uiState.js';
 import { createUiStore, type UiStore } from '../state/uiStore.js';
 
-/** Events arriving within this window reach the screen as one state update. */
-const BATCH_MS = 16;
+/** Events arriving within this window reach the screen as one state update (one render). */
+const BATCH_MS = 50;
 /** Messages read from the database per page (on open, and when scrolling past the top). */
 export const HISTORY_PAGE = 200;
+/** During a burst, read receipts go out at most this often (the last one always goes). */
+const READ_RECEIPT_INTERVAL_MS = 1000;
 /** A burst of messages rings once, not once per batch. */
 const BELL_INTERVAL_MS = 1000;
 
@@ -72,12 +74,21 @@ export function useChatClient(client: ChatClientApi, opts: ChatClientOptions): [
     if (open !== undefined && !loaded) loadHistory(client, dispatch, open);
   }, [client, dispatch, open, loaded]);
 
-  // Read receipts: whenever a message arrives in, or we switch to, the conversation on screen.
+  // Read receipts when a message arrives in, or we switch to, the conversation on screen;
+  // throttled, since each one is an encryption and a database commit.
   const onScreen = state.panel.kind === 'none' && state.registration === 'registered' ? open : undefined;
   const newestIncoming = onScreen ? state.histories[onScreen]?.messages.findLast((m) => m.direction === 'incoming')?.id : undefined;
+  const lastMarkRead = useRef(0);
   useEffect(() => {
     if (onScreen === undefined || newestIncoming === undefined) return;
-    client.markRead(onScreen).catch((err: unknown) => dispatch({ type: 'error', message: describeError(err) }));
+    const timer = setTimeout(
+      () => {
+        lastMarkRead.current = Date.now();
+        client.markRead(onScreen).catch((err: unknown) => dispatch({ type: 'error', message: describeError(err) }));
+      },
+      Math.max(0, lastMarkRead.current + READ_RECEIPT_INTERVAL_MS - Date.now()),
+    );
+    return () => clearTimeout(timer);
   }, [client, dispatch, onScreen, newestIncoming]);
 
   return [state, store];
