@@ -66,10 +66,11 @@ export class ChatClient implements ChatClientApi {
 
   private constructor(db: ClientDatabase, options: ChatClientOptions) {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    const local = loadOrCreateIdentity(db, options.number);
     this.ctx = {
       db,
       api: new ServerApi(options.server),
-      local: loadOrCreateIdentity(db, options.number),
+      local,
       protocolLock: new SerialQueue(),
       emit: (event) => this.events.emit(event),
     };
