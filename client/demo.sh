@@ -70,16 +70,19 @@ if ! tmux has-session -t "$SESSION" 2>/dev/null; then
   register_clients || { tmux kill-session -t "$SESSION"; exit 1; }
   # When the last client quits, the session (and with it the server) ends.
   end_when_last="; [ \$(tmux list-panes -t $SESSION | wc -l) -le 2 ] && tmux kill-session -t $SESSION"
-  tmux split-window -v -l 80% -t "$SESSION:demo.0" "$(client_command "${NUMBERS[0]}")$end_when_last"
-  tmux select-pane -T "${NUMBERS[0]}"
-  tmux split-window -h -t "$SESSION:demo.1" "$(client_command "${NUMBERS[1]}")$end_when_last"
-  tmux select-pane -T "${NUMBERS[1]}"
-  tmux select-pane -t "$SESSION:demo.1"
+  first=$(tmux split-window -P -F '#{pane_id}' -v -l 80% -t "$SESSION:demo.0" "$(client_command "${NUMBERS[0]}")$end_when_last")
+  second=$(tmux split-window -P -F '#{pane_id}' -h -t "$first" "$(client_command "${NUMBERS[1]}")$end_when_last")
+  tmux select-pane -t "$first" -T "${NUMBERS[0]}"
+  tmux select-pane -t "$second" -T "${NUMBERS[1]}"
+  tmux select-pane -t "$first"
 fi
 
 if [ -t 1 ]; then
-  # Nested inside another tmux is fine here; detaching ends the demo.
-  env -u TMUX tmux attach-session -t "$SESSION" || true
+  # Inside tmux the session lives on the same tmux server; attach to it nested.
+  # Detaching ends the demo.
+  socket=()
+  [ -n "${TMUX:-}" ] && socket=(-S "${TMUX%%,*}")
+  env -u TMUX tmux "${socket[@]}" attach-session -t "$SESSION" || true
   tmux kill-session -t "$SESSION" 2>/dev/null || true
 else
   echo "demo running in tmux session '$SESSION' (tmux attach -t $SESSION; tmux kill-session -t $SESSION stops it)"

@@ -72,6 +72,6 @@ function mainPane(state: UiState, layout: ScreenLayout) {
 
 function placeholder(state: UiState): string {
   if (state.registration === 'unregistered') return 'Enter registers this number · /help';
-  if (state.open === undefined) return '/chat +222222222 to start a conversation · /help';
+  if (state.open === undefined) return '/chat <number> starts a conversation · /help';
   return `message ${state.open} · Enter sends · Ctrl+N new line · /help`;
 }

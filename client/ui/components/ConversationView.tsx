@@ -40,7 +40,7 @@ export function ConversationView(props: ConversationViewProps) {
         </Text>
       </Box>
       {conversation?.identityChanged && <IdentityBanner number={conversation.number} />}
-      {!conversation && <Text dimColor>Start one with /chat +222222222, or /help for keys and commands.</Text>}
+      {!conversation && <Text dimColor>Start one with /chat &lt;number&gt; (like /chat +15551234567); /help lists keys and commands.</Text>}
       {conversation && history?.messages.length === 0 && <Text dimColor>No messages yet: type one below.</Text>}
       {lines.map((line) => (
         <MessageLine key={line.key} line={line} now={minute(props.now)} />
