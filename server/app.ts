@@ -21,7 +21,8 @@ import { MailboxGrpcService } from './grpc/mailboxService.js';
 import { createLogger, type Logger } from './log.js';
 import { openDatabase, storedServerId } from './storage/database.js';
 import { grpcServerOptions, listen, serverCredentials } from './transport.js';
-import { WriteBatcher } from './storage/writeBatcher.js';
+import { DatabaseWriter, moduleBeside } from './storage/databaseWriter.js';
+import type { WriteScripts, Writer } from './domain/writes.js';
 
 const E2EE_SERVICES = ['e2ee.v1.Accounts', 'e2ee.v1.Keys', 'e2ee.v1.Mailbox'];
 
@@ -48,15 +49,21 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const credentials = serverCredentials(config); // refuse a bad TLS setup before touching the database
   const db = openDatabase(config.dbPath, { maxBytes: config.maxDatabaseBytes });
   const serverId = config.serverId ?? storedServerId(db);
-  const writes = new WriteBatcher(db);
+  let writer: Writer;
+  try {
+    writer = await DatabaseWriter.start<WriteScripts>(config.dbPath, moduleBeside(import.meta.url, './domain/writes'), config.maxDatabaseBytes);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const notifier = new InProcessNotifier();
   const limits = new RateLimiter(config.rates, config.rateLimits, clock);
   const challenges = new ChallengeBook(serverId, config.challengeTtlMs, clock);
   const tokens = new TokenIssuer(db, config.tokenTtlMs, clock);
-  const mailbox = new MailboxService(db, writes, notifier, limits, config, clock);
-  const accounts = new AccountService(db, writes, tokens, clock, log, (id) => mailbox.endStream(id, 'sessions_ended'));
-  const keys = new KeyService(db, writes, limits);
-  const maintenance = new Maintenance(writes, challenges, limits, config, clock, log);
+  const mailbox = new MailboxService(db, writer, notifier, limits, config, clock);
+  const accounts = new AccountService(writer, tokens, clock, log, (id) => mailbox.endStream(id, 'sessions_ended'));
+  const keys = new KeyService(db, writer, limits);
+  const maintenance = new Maintenance(writer, challenges, limits, config, clock, log);
 
   const kit = new HandlerKit(log, config.maxCallMs);
   const connections = new ConnectionGuard(config.unauthenticatedTimeoutMs, log);
@@ -67,7 +74,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const service = (name: string) => guardDeserializers(definition[name] as unknown as grpc.ServiceDefinition);
   const server = new grpc.Server(grpcServerOptions(config));
   const maxPreKeysPerList = config.maxPreKeysPerList;
-  new AccountsService({ db, accounts, challenges, tokens, limits, maxPreKeysPerList, gate, kit }).addToServer(
+  new AccountsService({ db, accounts, challenges, limits, maxPreKeysPerList, gate, kit }).addToServer(
     server,
     service('e2ee.v1.Accounts'),
   );
@@ -80,6 +87,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     listening = await listen(server, credentials, config, connections);
   } catch (err) {
     server.forceShutdown();
+    await writer.close();
     db.close();
     throw err;
   }
@@ -108,7 +116,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       });
       connections.destroyAll();
       // 3. Commit whatever was queued, then close the database.
-      writes.flush();
+      await writer.close();
       db.close();
       log.info('stopped');
     })());

@@ -6,13 +6,11 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { DEFAULT_CONFIG } from './config.js';
 import { startServer } from './app.js';
-import { AccountService } from './domain/accounts.js';
-import { TokenIssuer } from './domain/auth.js';
-import { systemClock } from './domain/types.js';
+import writeScripts from './domain/writes.js';
+import { findAccountByNumber } from './storage/accounts.js';
 import { createLogger } from './log.js';
 import { ConfigError } from './transport.js';
 import { openDatabase } from './storage/database.js';
-import { WriteBatcher } from './storage/writeBatcher.js';
 
 const USAGE = `Usage: npm run server -- [options]
        npm run server -- accounts delete <number> [--db FILE]
@@ -92,16 +90,13 @@ function levelOf(value: string | undefined) {
   return level;
 }
 
-async function deleteAccount(number: string | undefined, dbPath: string): Promise<void> {
+function deleteAccount(number: string | undefined, dbPath: string): void {
   if (!number) throw new UsageError('accounts delete needs a number, e.g. accounts delete +15551234567');
   const db = openDatabase(dbPath);
   try {
-    const log = createLogger('warn');
-    const writes = new WriteBatcher(db);
-    const tokens = new TokenIssuer(db, DEFAULT_CONFIG.tokenTtlMs, systemClock);
-    const accounts = new AccountService(db, writes, tokens, systemClock, log, () => {});
-    const outcome = await accounts.deleteByNumber(number);
-    if (!outcome.ok) throw new UsageError(`no account ${number} in ${dbPath}`);
+    const account = findAccountByNumber(db, number);
+    if (!account) throw new UsageError(`no account ${number} in ${dbPath}`);
+    db.transaction(() => writeScripts.removeAccount(db, { accountId: account.id }))();
     console.log(`deleted account ${number}; the number is free to register again`);
   } finally {
     db.close();

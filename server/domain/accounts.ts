@@ -1,19 +1,9 @@
 /** Account rules: registration (create / refresh / refuse), deregistration. */
-import { deleteAccount, findAccountByNumber, insertAccount, updateRegistrationId } from '../storage/accounts.js';
-import type { Db } from '../storage/database.js';
-import {
-  replaceKyberLastResortPreKey,
-  replaceOneTimeKyberPreKeys,
-  replaceOneTimePreKeys,
-  replaceSignedPreKey,
-} from '../storage/keys.js';
-import { deleteTokensOf } from '../storage/tokens.js';
-import type { WriteBatcher } from '../storage/writeBatcher.js';
-import type { TokenIssuer } from './auth.js';
 import type { Logger } from '../log.js';
-import { Rejection, fail, ok, type Outcome } from './outcome.js';
+import type { TokenIssuer } from './auth.js';
+import { ok, rejectionOf, type Outcome } from './outcome.js';
 import type { Clock, PreKey, SignedPreKey } from './types.js';
-
+import type { Writer } from './writes.js';
 export interface Registration {
   number: string;
   registrationId: number;
@@ -34,8 +24,7 @@ export type SessionsEnded = (accountId: number) => void;
 
 export class AccountService {
   constructor(
-    private readonly db: Db,
-    private readonly writes: WriteBatcher,
+    private readonly writer: Writer,
     private readonly tokens: TokenIssuer,
     private readonly clock: Clock,
     private readonly log: Logger,
@@ -48,47 +37,35 @@ export class AccountService {
    * The caller has already checked the challenge and every key's signature.
    */
   async register(r: Registration): Promise<Outcome<IssuedSession>> {
+    const session = this.tokens.mint();
     try {
-      const { session, accountId, refreshed } = await this.writes.run((db) => {
-        const existing = findAccountByNumber(db, r.number);
-        if (existing && !Buffer.from(existing.identity_key).equals(Buffer.from(r.identityKey))) {
-          throw new Rejection({ kind: 'already_exists', message: 'number is registered with another identity key' });
-        }
-        let accountId: number;
-        if (existing) {
-          accountId = existing.id;
-          updateRegistrationId(db, accountId, r.registrationId);
-          deleteTokensOf(db, accountId);
-        } else {
-          accountId = insertAccount(db, { ...r, now: this.clock.now() });
-        }
-        replaceSignedPreKey(db, accountId, r.signedPreKey);
-        replaceKyberLastResortPreKey(db, accountId, r.kyberLastResortPreKey);
-        replaceOneTimePreKeys(db, accountId, r.preKeys);
-        replaceOneTimeKyberPreKeys(db, accountId, r.kyberPreKeys);
-        return { session: this.tokens.issue(db, accountId), accountId, refreshed: existing !== undefined };
+      const { accountId, refreshed } = await this.writer.run('register', {
+        ...r,
+        tokenHash: session.hash,
+        tokenExpiresAt: session.expiresAt,
+        now: this.clock.now(),
       });
       if (refreshed) this.onSessionsEnded(accountId);
       this.log.info(refreshed ? 'account refreshed' : 'account created', { account: accountId });
-      return ok(session);
+      return ok({ token: session.token, expiresAt: session.expiresAt });
     } catch (err) {
-      if (err instanceof Rejection) return { ok: false, failure: err.failure };
+      const failure = rejectionOf(err);
+      if (failure) return { ok: false, failure };
       throw err;
     }
   }
 
-  /** Deletes the account with its keys, mailbox and tokens; the number is free again. */
-  async deregister(accountId: number): Promise<void> {
-    await this.writes.run((db) => deleteAccount(db, accountId));
-    this.onSessionsEnded(accountId);
-    this.log.info('account deleted', { account: accountId });
+  /** A new session for an account that just proved its identity key. */
+  async signIn(accountId: number): Promise<IssuedSession> {
+    const session = this.tokens.mint();
+    await this.writer.run('addToken', { accountId, tokenHash: session.hash, expiresAt: session.expiresAt });
+    return { token: session.token, expiresAt: session.expiresAt };
   }
 
-  /** Operator path: frees a number whose owner lost their key. */
-  async deleteByNumber(number: string): Promise<Outcome<void>> {
-    const account = findAccountByNumber(this.db, number);
-    if (!account) return fail('not_found', 'no such account');
-    await this.deregister(account.id);
-    return ok(undefined);
+  /** Deletes the account with its keys, mailbox and tokens; the number is free again. */
+  async deregister(accountId: number): Promise<void> {
+    await this.writer.run('removeAccount', { accountId });
+    this.onSessionsEnded(accountId);
+    this.log.info('account deleted', { account: accountId });
   }
 }

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PublicKey } from '@signalapp/libsignal-client';
 import type { Db } from '../storage/database.js';
-import { findAccountByToken, insertToken } from '../storage/tokens.js';
+import { findAccountByToken } from '../storage/tokens.js';
 import type { Account, Clock } from './types.js';
 
 const AUTH_LABEL = 'e2ee-auth-v1';
@@ -99,6 +99,13 @@ export class ChallengeBook {
   }
 }
 
+export interface MintedToken {
+  token: string;
+  /** What the database keeps instead of the token. */
+  hash: Buffer;
+  expiresAt: number;
+}
+
 export class TokenIssuer {
   constructor(
     private readonly db: Db,
@@ -106,12 +113,10 @@ export class TokenIssuer {
     private readonly clock: Clock,
   ) {}
 
-  /** A new opaque token for the account; call inside the write that creates or refreshes it. */
-  issue(db: Db, accountId: number): { token: string; expiresAt: number } {
+  /** A new opaque token; the caller stores its hash with the account. */
+  mint(): MintedToken {
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = this.clock.now() + this.ttlMs;
-    insertToken(db, hashToken(token), accountId, expiresAt);
-    return { token, expiresAt };
+    return { token, hash: hashToken(token), expiresAt: this.clock.now() + this.ttlMs };
   }
 
   accountFor(token: string): Account | undefined {

@@ -1,16 +1,9 @@
 /** Prekey rules: uploads, counts, and the once-only hand-out of one-time prekeys. */
 import { failpoint } from '../failpoints.js';
+import type { Writer } from './writes.js';
 import { findAccountByNumber } from '../storage/accounts.js';
 import type { Db } from '../storage/database.js';
-import {
-  countOneTimePreKeys,
-  replaceKyberLastResortPreKey,
-  replaceOneTimeKyberPreKeys,
-  replaceOneTimePreKeys,
-  replaceSignedPreKey,
-  takeBundleKeys,
-} from '../storage/keys.js';
-import type { WriteBatcher } from '../storage/writeBatcher.js';
+import { countOneTimePreKeys } from '../storage/keys.js';
 import { fail, ok, type Outcome } from './outcome.js';
 import type { RateLimiter } from './rateLimiter.js';
 import { DEVICE_ID, type Account, type PreKey, type PreKeyBundle, type SignedPreKey } from './types.js';
@@ -32,19 +25,13 @@ export interface PreKeyCount {
 export class KeyService {
   constructor(
     private readonly db: Db,
-    private readonly writes: WriteBatcher,
+    private readonly writer: Writer,
     private readonly limits: RateLimiter,
   ) {}
 
   /** The caller has already checked every signature against the account's identity key. */
   async upload(account: Account, upload: PreKeyUpload): Promise<PreKeyCount> {
-    return this.writes.run((db) => {
-      if (upload.signedPreKey) replaceSignedPreKey(db, account.id, upload.signedPreKey);
-      if (upload.kyberLastResortPreKey) replaceKyberLastResortPreKey(db, account.id, upload.kyberLastResortPreKey);
-      if (upload.preKeys.length > 0) replaceOneTimePreKeys(db, account.id, upload.preKeys);
-      if (upload.kyberPreKeys.length > 0) replaceOneTimeKyberPreKeys(db, account.id, upload.kyberPreKeys);
-      return countOneTimePreKeys(db, account.id);
-    });
+    return this.writer.run('uploadPreKeys', { accountId: account.id, ...upload });
   }
 
   count(account: Account): PreKeyCount {
@@ -63,19 +50,14 @@ export class KeyService {
     ]);
     if (!decision.allowed) return fail('rate_limited', 'rate limit: prekey bundle requests', decision.retryAfterMs);
 
-    const taken = await this.writes.run((db) => {
-      const target = findAccountByNumber(db, number);
-      const keys = target && takeBundleKeys(db, target.id);
-      failpoint('server.bundle.before-commit');
-      return target && keys && { target, keys };
-    });
+    const taken = await this.writer.run('takeBundle', { number });
     failpoint('server.bundle.after-commit');
     if (!taken) return fail('not_found', 'no such account');
     return ok({
-      number: taken.target.number,
+      number: taken.number,
       deviceId: DEVICE_ID,
-      registrationId: taken.target.registration_id,
-      identityKey: taken.target.identity_key,
+      registrationId: taken.registrationId,
+      identityKey: taken.identityKey,
       ...taken.keys,
     });
   }

@@ -1,22 +1,15 @@
 /** Mailbox rules: durable, idempotent Send; Fetch; Ack; one live stream per account. */
-import { createHash, randomUUID } from 'node:crypto';
 import type { ServerConfig } from '../config.js';
 import { failpoint } from '../failpoints.js';
-import { findAccountById, findAccountByNumber } from '../storage/accounts.js';
+import { findAccountByNumber } from '../storage/accounts.js';
 import type { Db } from '../storage/database.js';
-import {
-  deleteEnvelopes,
-  envelopesAfter,
-  findSendReceipt,
-  insertEnvelope,
-  insertSendReceipt,
-} from '../storage/mailbox.js';
-import type { WriteBatcher } from '../storage/writeBatcher.js';
+import { envelopesAfter } from '../storage/mailbox.js';
 import { DeliveryStream, type DeliverySink, type StreamEnd } from './delivery.js';
 import type { MailboxNotifier } from './notifier.js';
-import { Rejection, fail, ok, type Outcome } from './outcome.js';
+import { fail, ok, rejectionOf, type Outcome } from './outcome.js';
 import type { RateLimiter } from './rateLimiter.js';
-import { DEVICE_ID, type Account, type Clock, type Envelope, type OutgoingMessage } from './types.js';
+import type { Account, Clock, Envelope, OutgoingMessage } from './types.js';
+import type { Writer } from './writes.js';
 
 export interface SendResult {
   guids: string[];
@@ -28,20 +21,12 @@ type MailboxLimits = Pick<
   'queueCap' | 'envelopeTtlMs' | 'idempotencyTtlMs' | 'maxInFlightPerStream' | 'fetchDefaultLimit' | 'fetchMaxBytes'
 >;
 
-/** What "the same content" means for an idempotent repeat: every field the sender chose. */
-function messageDigest(destination: string, m: OutgoingMessage): Buffer {
-  const header = Buffer.alloc(12);
-  header.writeUInt32BE(m.type, 0);
-  header.writeDoubleBE(m.clientTimestamp, 4);
-  return createHash('sha256').update(destination, 'utf8').update(header).update(m.content).digest();
-}
-
 export class MailboxService {
   private readonly streams = new Map<number, DeliveryStream>();
 
   constructor(
     private readonly db: Db,
-    private readonly writes: WriteBatcher,
+    private readonly writer: Writer,
     private readonly notifier: MailboxNotifier,
     private readonly limits: RateLimiter,
     private readonly config: MailboxLimits,
@@ -49,9 +34,9 @@ export class MailboxService {
   ) {}
 
   /**
-   * Stores the messages for one recipient, all or none. Resolves after the
-   * commit (group-committed with concurrent sends). A repeated (source, guid)
-   * with the same content is answered as the first time and stored once.
+   * Stores the messages for one recipient, all or none (domain/writes.ts
+   * storeEnvelopes). Resolves after the commit, which the writer thread shares
+   * with concurrent sends.
    */
   async send(source: Account, destination: string, messages: OutgoingMessage[]): Promise<Outcome<SendResult>> {
     const recipient = findAccountByNumber(this.db, destination);
@@ -61,66 +46,26 @@ export class MailboxService {
     ]);
     if (!decision.allowed) return fail('rate_limited', 'rate limit: messages to this recipient', decision.retryAfterMs);
 
-    const now = this.clock.now();
     let result: SendResult;
     try {
-      result = await this.writes.run((db) => this.store(db, source, recipient.id, destination, messages, now));
+      result = await this.writer.run('storeEnvelopes', {
+        sourceId: source.id,
+        source: source.number,
+        recipientId: recipient.id,
+        destination,
+        messages,
+        now: this.clock.now(),
+        queueCap: this.config.queueCap,
+        idempotencyTtlMs: this.config.idempotencyTtlMs,
+      });
     } catch (err) {
-      if (err instanceof Rejection) return { ok: false, failure: err.failure };
+      const failure = rejectionOf(err);
+      if (failure) return { ok: false, failure };
       throw err;
     }
     failpoint('server.send.after-commit');
     this.notifier.notify(recipient.id);
     return ok(result);
-  }
-
-  private store(
-    db: Db,
-    source: Account,
-    recipientId: number,
-    destination: string,
-    messages: OutgoingMessage[],
-    now: number,
-  ): SendResult {
-    const guids: string[] = [];
-    let fresh = 0;
-    let repeatedAt: number | undefined;
-    for (const message of messages) {
-      const digest = messageDigest(destination, message);
-      const earlier =
-        message.guid === '' ? undefined : findSendReceipt(db, source.id, message.guid, now - this.config.idempotencyTtlMs);
-      if (earlier) {
-        if (!earlier.digest.equals(digest)) {
-          throw new Rejection({ kind: 'already_exists', message: `message guid ${message.guid} was used for other content` });
-        }
-        guids.push(earlier.envelopeGuid);
-        repeatedAt ??= earlier.serverTimestamp;
-        continue;
-      }
-      const envelopeGuid = randomUUID();
-      insertEnvelope(db, {
-        guid: envelopeGuid,
-        destinationId: recipientId,
-        source: source.number,
-        sourceDevice: DEVICE_ID,
-        type: message.type,
-        content: message.content,
-        clientTimestamp: message.clientTimestamp,
-        serverTimestamp: now,
-      });
-      if (message.guid !== '') {
-        insertSendReceipt(db, { sourceId: source.id, clientGuid: message.guid, digest, envelopeGuid, serverTimestamp: now });
-      }
-      guids.push(envelopeGuid);
-      fresh++;
-    }
-    // Checked after the inserts, against the count they produced; the throw undoes them.
-    const queued = findAccountById(db, recipientId)?.queued ?? 0;
-    if (fresh > 0 && queued > this.config.queueCap) {
-      throw new Rejection({ kind: 'queue_full', message: "recipient's queue is full" });
-    }
-    // A pure repeat answers exactly as the first call did.
-    return { guids, serverTimestamp: fresh === 0 && repeatedAt !== undefined ? repeatedAt : now };
   }
 
   /** A page of the caller's queue in stored order; removes nothing. */
@@ -140,9 +85,10 @@ export class MailboxService {
 
   /** Removes the caller's own envelopes among `guids`; others' and unknown ones are ignored. */
   async ack(account: Account, guids: string[]): Promise<number> {
-    const removed = await this.writes.run((db) => deleteEnvelopes(db, account.id, guids));
+    // The window opens when the ack arrives, not when it commits: if the commit
+    // failed, the envelopes would simply be delivered again on the next Subscribe.
     this.streams.get(account.id)?.acked(guids);
-    return removed;
+    return this.writer.run('ackEnvelopes', { accountId: account.id, guids });
   }
 
   /**

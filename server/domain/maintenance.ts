@@ -1,18 +1,16 @@
 /** Periodic clean-up: expired envelopes (30 days), idempotency keys (24 h), tokens, idle rate buckets, challenges. */
 import type { ServerConfig } from '../config.js';
 import type { Logger } from '../log.js';
-import { deleteEnvelopesOlderThan, deleteSendReceiptsOlderThan } from '../storage/mailbox.js';
-import { deleteExpiredTokens } from '../storage/tokens.js';
-import type { WriteBatcher } from '../storage/writeBatcher.js';
 import type { ChallengeBook } from './auth.js';
 import type { RateLimiter } from './rateLimiter.js';
 import type { Clock } from './types.js';
+import type { Writer } from './writes.js';
 
 export class Maintenance {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly writes: WriteBatcher,
+    private readonly writer: Writer,
     private readonly challenges: ChallengeBook,
     private readonly limits: RateLimiter,
     private readonly config: Pick<ServerConfig, 'envelopeTtlMs' | 'idempotencyTtlMs'>,
@@ -35,11 +33,11 @@ export class Maintenance {
     this.challenges.dropExpired();
     this.limits.prune();
     try {
-      const dropped = await this.writes.run((db) => ({
-        envelopes: deleteEnvelopesOlderThan(db, now - this.config.envelopeTtlMs),
-        sendReceipts: deleteSendReceiptsOlderThan(db, now - this.config.idempotencyTtlMs),
-        tokens: deleteExpiredTokens(db, now),
-      }));
+      const dropped = await this.writer.run('sweep', {
+        now,
+        envelopesBefore: now - this.config.envelopeTtlMs,
+        receiptsBefore: now - this.config.idempotencyTtlMs,
+      });
       if (dropped.envelopes + dropped.sendReceipts + dropped.tokens > 0) this.log.info('expired rows dropped', dropped);
     } catch (err) {
       this.log.error('maintenance failed', { error: (err as Error).message });

@@ -32,3 +32,10 @@ export class Rejection extends Error {
     super(failure.message);
   }
 }
+
+/** The failure a write was rejected with, if it was an expected rejection (in this thread or the writer's). */
+export function rejectionOf(err: unknown): Failure | undefined {
+  if (err instanceof Rejection) return err.failure;
+  const failure = (err as { failure?: unknown })?.failure;
+  return failure && typeof failure === 'object' && 'kind' in failure ? (failure as Failure) : undefined;
+}

@@ -3,7 +3,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { AccountsHandlers } from '../../proto/generated/e2ee/v1/Accounts.js';
 import type { Session } from '../../proto/generated/e2ee/v1/Session.js';
 import type { AccountService } from '../domain/accounts.js';
-import type { ChallengeBook, TokenIssuer } from '../domain/auth.js';
+import type { ChallengeBook } from '../domain/auth.js';
 import type { RateLimiter } from '../domain/rateLimiter.js';
 import { findAccountByNumber } from '../storage/accounts.js';
 import type { Db } from '../storage/database.js';
@@ -16,7 +16,6 @@ export interface AccountsDeps {
   db: Db;
   accounts: AccountService;
   challenges: ChallengeBook;
-  tokens: TokenIssuer;
   limits: RateLimiter;
   maxPreKeysPerList: number;
   gate: Gatekeeper;
@@ -32,7 +31,7 @@ export class AccountsService {
   constructor(private readonly deps: AccountsDeps) {}
 
   addToServer(server: grpc.Server, definition: grpc.ServiceDefinition): void {
-    const { accounts, challenges, tokens, limits, gate, kit, db } = this.deps;
+    const { accounts, challenges, limits, gate, kit, db } = this.deps;
     const handlers: AccountsHandlers = {
       GetChallenge: kit.unary('GetChallenge', (req) => {
         const number = validate.number(req.number);
@@ -40,7 +39,7 @@ export class AccountsService {
         return { nonce, expires_at_ms: String(expiresAt), server_id: challenges.serverId };
       }),
 
-      Authenticate: kit.unary('Authenticate', (req, call) => {
+      Authenticate: kit.unary('Authenticate', async (req, call) => {
         const number = validate.number(req.number);
         const account = findAccountByNumber(db, number);
         // Verify first: a correct signature always signs in, so nobody can lock an
@@ -53,7 +52,7 @@ export class AccountsService {
           throw unauthenticated();
         }
         gate.admitted(call);
-        return toSession(tokens.issue(db, account.id));
+        return toSession(await accounts.signIn(account.id));
       }),
 
       Register: kit.unary('Register', async (req, call) => {
