@@ -119,8 +119,8 @@ export class ChatClient implements ChatClientApi {
           this.receipts.schedule();
           this.maintainInBackground();
         },
-        onEnvelope: async (envelope) => {
-          await this.receiver.handle(envelope);
+        onEnvelopes: async (envelopes) => {
+          await this.receiver.handleBatch(envelopes);
         },
         onQueueEmpty: () => this.ctx.emit({ event: 'queue', pending: 0, empty: true }),
         onState: (state) => {

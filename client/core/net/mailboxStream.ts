@@ -16,14 +16,22 @@ export interface MailboxStreamHandlers {
   authenticate(): Promise<void>;
   /** The stream is up: a good moment to flush the outbox and check prekeys. */
   onConnected(): void;
-  /** Called one envelope at a time, in stream order. */
-  onEnvelope(envelope: Envelope__Output): Promise<void>;
+  /**
+   * Called with envelopes in stream order, one batch at a time: whatever arrived
+   * while the previous batch was being handled (at most MAX_BATCH), so a burst
+   * shares acks while a lone envelope is handled at once.
+   */
+  onEnvelopes(envelopes: Envelope__Output[]): Promise<void>;
   /** Everything queued before the stream opened has been handed over. */
   onQueueEmpty(): void;
   onState(state: ConnectionState): void;
   /** An envelope handler failed unexpectedly. */
   onError(err: unknown): void;
 }
+
+const MAX_BATCH = 100;
+
+type Arrival = { kind: 'envelope'; envelope: Envelope__Output } | { kind: 'queue_empty' };
 
 type StreamEnd = { kind: 'dropped'; reason: string; wasConnected: boolean } | { kind: 'final'; reason: string };
 
@@ -32,7 +40,10 @@ export class MailboxStream {
   private ended = false;
   private cancelCurrent: (() => void) | undefined;
   private wakeFromSleep: (() => void) | undefined;
+  /** Arrived and not yet handed to the handlers, in stream order. */
+  private readonly arrivals: Arrival[] = [];
   private processing: Promise<void> = Promise.resolve();
+  private draining = false;
   private loop: Promise<void> | undefined;
 
   constructor(
@@ -117,9 +128,8 @@ export class MailboxStream {
       call.on('metadata', markConnected);
       call.on('data', (event) => {
         markConnected();
-        const envelope = event.envelope;
-        if (envelope) this.enqueue(() => this.handlers.onEnvelope(envelope));
-        else if (event.queue_empty) this.enqueue(async () => this.handlers.onQueueEmpty());
+        if (event.envelope) this.arrive({ kind: 'envelope', envelope: event.envelope });
+        else if (event.queue_empty) this.arrive({ kind: 'queue_empty' });
       });
       call.on('error', (err) => {
         this.cancelCurrent = undefined;
@@ -136,9 +146,37 @@ export class MailboxStream {
     });
   }
 
-  private enqueue(task: () => Promise<void>): void {
-    // One failed envelope must not stall the ones behind it.
-    this.processing = this.processing.then(task).catch((err: unknown) => this.handlers.onError(err));
+  private arrive(arrival: Arrival): void {
+    this.arrivals.push(arrival);
+    if (!this.draining) {
+      this.draining = true;
+      this.processing = this.drainArrivals();
+    }
+  }
+
+  private async drainArrivals(): Promise<void> {
+    try {
+      while (this.arrivals.length > 0) {
+        if (this.arrivals[0]!.kind === 'queue_empty') {
+          this.arrivals.shift();
+          this.handlers.onQueueEmpty();
+          continue;
+        }
+        const batch: Envelope__Output[] = [];
+        while (batch.length < MAX_BATCH && this.arrivals[0]?.kind === 'envelope') {
+          batch.push((this.arrivals.shift() as { envelope: Envelope__Output }).envelope);
+        }
+        try {
+          await this.handlers.onEnvelopes(batch);
+        } catch (err) {
+          // One failed batch must not stall the envelopes behind it.
+          this.handlers.onError(err);
+        }
+      }
+    } finally {
+      // In the same tick as the last emptiness check: a later arrival starts a new drain.
+      this.draining = false;
+    }
   }
 
   private sleep(ms: number): Promise<void> {
