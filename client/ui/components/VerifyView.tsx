@@ -11,7 +11,9 @@ export interface VerifyViewProps {
 export function VerifyView(props: VerifyViewProps) {
   return (
     <Box flexDirection="column" flexGrow={1} borderStyle="round" borderColor="cyan" paddingX={1} overflow="hidden">
-      <Text bold>Safety number with {props.number} (Esc to close)</Text>
+      <Text bold wrap="truncate-end">
+        Safety number with {props.number} (Esc to close)
+      </Text>
       <Box flexDirection="column" marginY={1} paddingX={2}>
         {safetyNumberRows(props.safetyNumber).map((row, i) => (
           <Text key={i} bold color="green">
@@ -20,12 +22,12 @@ export function VerifyView(props: VerifyViewProps) {
         ))}
       </Box>
       <Text wrap="wrap">
-        {props.number} sees the same 60 digits when they run /verify {props.ownNumber}. Compare them in person or
-        over a call you trust: if they match, nobody is in the middle of this conversation.
+        {`${props.number} sees the same 60 digits when they run /verify ${props.ownNumber}. ` +
+          'Compare them in person or over a call you trust: if they match, nobody is in the middle of this conversation.'}
       </Text>
       <Text wrap="wrap">
-        If they differ, do not send anything sensitive. After a contact reinstalls, the number changes: check it
-        again, then /trust {props.number}.
+        {'If they differ, do not send anything sensitive. After a contact reinstalls, the number changes: ' +
+          `check it again, then /trust ${props.number}.`}
       </Text>
     </Box>
   );
