@@ -73,6 +73,25 @@ describe('the client CLI', () => {
     expect(sendHelp.stdout).toContain('send <number> <message>');
   });
 
+  it('unregister deletes the account on the server and keeps the history', async () => {
+    const carol = '+15555550003';
+    const carolArgs = (...rest: string[]): string[] => ['--id', carol, '--server', server.address, '--data-dir', dirs[carol]!, '--json', ...rest];
+    dirs[carol] = tempDir('e2ee-cli-');
+    expect((await runClient(carolArgs('register'))).code).toBe(0);
+    expect((await runClient(carolArgs('send', ALICE, 'before leaving'))).code).toBe(0);
+    const left = await runClient(carolArgs('unregister'));
+    expect(left.code).toBe(0);
+    expect(left.events).toEqual([{ event: 'unregistered', number: carol }]);
+    const sendAfter = await runClient(carolArgs('send', ALICE, 'gone'));
+    expect(sendAfter.code).toBe(1);
+    expect(sendAfter.events).toEqual([expect.objectContaining({ event: 'error', code: 'not_registered' })]);
+    // Alice still gets what Carol sent before leaving; sending to Carol now finds no account.
+    const aliceReceived = await runClient(args(ALICE, '--json', 'receive'));
+    expect(aliceReceived.events.filter((e) => e.event === 'message').map((e) => e.text)).toEqual(['before leaving']);
+    const toGone = await runClient(args(ALICE, '--json', 'send', carol, 'where are you'));
+    expect(toGone.events).toContainEqual(expect.objectContaining({ event: 'error', code: 'not_found' }));
+  }, 120_000);
+
   describe('the headless REPL', () => {
     let repl: LiveClient | undefined;
     afterAll(() => repl?.kill());

@@ -5,7 +5,15 @@ import { loadOrCreateIdentity } from '../../client/core/account.js';
 import { ClientError } from '../../client/core/errors.js';
 import { DATABASE_FILE, openClientDatabase, openDatabaseFile, schemaVersion, type ClientDatabase } from '../../client/core/storage/database.js';
 import { recordDecryptAttempt, markEnvelopeFailed, isEnvelopeProcessed } from '../../client/core/storage/envelopeQueries.js';
-import { advanceOutgoingStatus, insertMessage, listConversations, listMessages, unreadIncoming, setLastReadId } from '../../client/core/storage/messageQueries.js';
+import {
+  advanceOutgoingStatus,
+  insertMessage,
+  listConversations,
+  listMessages,
+  searchMessages,
+  setLastReadId,
+  unreadIncoming,
+} from '../../client/core/storage/messageQueries.js';
 import { MIGRATIONS } from '../../client/core/storage/migrations.js';
 import { tempDir } from '../helpers/server.js';
 
@@ -78,6 +86,20 @@ describe('client database', () => {
       expect(unread.timestamps).toEqual([1, 2]);
       setLastReadId(db, '+2', unread.newestId);
       expect(listConversations(db)[0]?.unread).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('searches message text literally (LIKE wildcards escaped)', () => {
+    const { db } = open();
+    try {
+      for (const [timestamp, text] of [[1, '100% sure'], [2, '100 percent'], [3, 'under_score']] as const) {
+        insertMessage(db, { conversation: '+2', direction: 'incoming', sender: '+2', text, timestamp, storedAt: timestamp });
+      }
+      expect(searchMessages(db, '100%', 10).map((m) => m.text)).toEqual(['100% sure']);
+      expect(searchMessages(db, '_', 10).map((m) => m.text)).toEqual(['under_score']);
+      expect(searchMessages(db, '100', 1).map((m) => m.text)).toEqual(['100 percent']);
     } finally {
       db.close();
     }
