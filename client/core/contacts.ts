@@ -2,7 +2,7 @@
 import { ErrorCode, PublicKey } from '@signalapp/libsignal-client';
 import type { PreKeyBundle__Output } from '../../proto/generated/e2ee/v1/PreKeyBundle.js';
 import type { ClientContext } from './context.js';
-import { ClientError } from './errors.js';
+import { ClientError, describeError } from './errors.js';
 import { requireValidNumber } from './numbers.js';
 import { BundleError, bundleFromWire, startSession } from './protocol/cipher.js';
 import { isLibSignalError } from './protocol/libsignalErrors.js';
@@ -17,29 +17,21 @@ export function untrustedIdentityError(number: string): ClientError {
 }
 
 /**
- * Starts a session from a bundle (callers hold ctx.protocolLock). libsignal
- * checks both prekey signatures; a changed identity key is stored untrusted and
- * reported instead.
+ * Starts a session with `number` from the bundle the server sent for it
+ * (callers hold ctx.protocolLock). libsignal checks both prekey signatures; a
+ * changed identity key is stored untrusted and reported instead.
  */
-export async function startSessionFromBundle(ctx: ClientContext, wire: PreKeyBundle__Output): Promise<void> {
-  const number = wire.number;
-  const bundle = (() => {
-    try {
-      return bundleFromWire(wire);
-    } catch (err) {
-      throw new ClientError('bad_bundle', err instanceof Error ? err.message : String(err), { cause: err });
-    }
-  })();
+export async function startSessionFromBundle(ctx: ClientContext, number: string, wire: PreKeyBundle__Output): Promise<void> {
   const stores = openProtocolStores(ctx.db, ctx.local);
   try {
-    await startSession(stores, ctx.local, bundle, number);
+    await startSession(stores, ctx.local, bundleFromWire(wire), number);
   } catch (err) {
     if (isLibSignalError(err, ErrorCode.UntrustedIdentity)) {
-      recordChangedIdentity(ctx, number, bundle.identityKey().serialize());
+      recordChangedIdentity(ctx, number, new Uint8Array(wire.identity_key));
       throw untrustedIdentityError(number);
     }
     if (BundleError.is(err) || isLibSignalError(err)) {
-      throw new ClientError('bad_bundle', `refused the keys of ${number}: ${err.message}`, { cause: err });
+      throw new ClientError('bad_bundle', `refused the keys of ${number}: ${describeError(err)}`, { cause: err });
     }
     throw err;
   }
@@ -63,7 +55,7 @@ export function recordChangedIdentity(ctx: ClientContext, number: string, public
 export async function fetchKeys(ctx: ClientContext, number: string): Promise<string> {
   requireValidNumber(number);
   const wire = await ctx.api.getPreKeyBundle(number);
-  await ctx.protocolLock.run(() => startSessionFromBundle(ctx, wire));
+  await ctx.protocolLock.run(() => startSessionFromBundle(ctx, number, wire));
   const safety = safetyNumberWith(ctx, number);
   ctx.emit({ event: 'keys', number, safety_number: safety });
   return safety;

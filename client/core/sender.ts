@@ -223,7 +223,7 @@ export class Sender {
 
   /** Callers hold the protocol lock. */
   private async startFreshSession(to: string): Promise<void> {
-    await startSessionFromBundle(this.ctx, await this.ctx.api.getPreKeyBundle(to));
+    await startSessionFromBundle(this.ctx, to, await this.ctx.api.getPreKeyBundle(to));
     this.ctx.emit({ event: 'keys', number: to, safety_number: safetyNumberWith(this.ctx, to) });
   }
 

@@ -136,7 +136,7 @@ describe('security properties, through a real server', () => {
         const signature = Buffer.from(bundle[field]!.signature);
         signature[10]! ^= 0x01;
         bundle[field]!.signature = signature;
-        const attempt = ctx.protocolLock.run(() => startSessionFromBundle(ctx, bundle));
+        const attempt = ctx.protocolLock.run(() => startSessionFromBundle(ctx, BOB, bundle));
         await expect(attempt).rejects.toThrow(ClientError);
         await expect(attempt).rejects.toMatchObject({ code: 'bad_bundle' });
         expect(getSession(ctx.db, `${BOB}.1`)).toBeUndefined();

@@ -33,7 +33,7 @@ function bytes(buffer: Buffer): Uint8Array<ArrayBuffer> {
 export function bundleFromWire(wire: PreKeyBundle__Output): PreKeyBundle {
   const signed = wire.signed_pre_key;
   const kyber = wire.kyber_pre_key;
-  if (!signed || !kyber) throw new BundleError(`the bundle for ${wire.number} lacks its signed or Kyber prekey`);
+  if (!signed || !kyber) throw new BundleError('the bundle lacks its signed or Kyber prekey');
   try {
     return PreKeyBundle.new(
       wire.registration_id,
@@ -49,7 +49,7 @@ export function bundleFromWire(wire: PreKeyBundle__Output): PreKeyBundle {
       bytes(kyber.signature),
     );
   } catch (err) {
-    throw new BundleError(`the bundle for ${wire.number} holds a malformed key`, { cause: err });
+    throw new BundleError('the bundle holds a malformed key', { cause: err });
   }
 }
 
