@@ -62,12 +62,7 @@ export class Receiver {
     private readonly hooks: ReceiverHooks,
   ) {}
 
-  async handle(envelope: Envelope__Output): Promise<ReceiveOutcome> {
-    const [outcome] = await this.handleBatch([envelope]);
-    return outcome!;
-  }
-
-  /** The same steps for a page of envelopes, with one Ack for the page (step 3) after every commit. */
+  /** Steps 0 to 4 for envelopes in arrival order, with one Ack (step 3) after all of their commits. */
   async handleBatch(envelopes: readonly Envelope__Output[]): Promise<ReceiveOutcome[]> {
     const outcomes: ReceiveOutcome[] = [];
     for (const envelope of envelopes) {
