@@ -98,5 +98,7 @@ describe('the full-screen client in tmux', () => {
     await waitForScreen(BOB, '│ connected', 30_000);
     const aliceScreen = await waitForScreen(ALICE, 'sent while the server was down', 30_000);
     expect(aliceScreen).toContain('hello from alice');
+    // Queued while offline, it went out on reconnect: its mark moved past "sending".
+    await waitForScreen(BOB, /you ✓✓? (sent|delivered|read)[^\n]*\n[^\n]*sent while the server was down/);
   }, 120_000);
 });

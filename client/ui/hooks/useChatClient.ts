@@ -60,9 +60,11 @@ export function useChatClient(client: ChatClientApi, opts: ChatClientOptions): [
     };
   }, [client, store]);
 
-  // Connect as soon as the account is registered (at start, or after /register).
+  // Connect as soon as the account is registered (at start, or after /register, also
+  // after an /unregister).
   const connectStarted = useRef(false);
   useEffect(() => {
+    if (state.registration === 'unregistered') connectStarted.current = false;
     if (state.registration !== 'registered' || connectStarted.current) return;
     connectStarted.current = true;
     client.connect().catch((err: unknown) => dispatch({ type: 'error', message: describeError(err) }));
