@@ -32,7 +32,7 @@ function screenOf(number: keyof typeof PANES): string {
 }
 
 /** Polls the pane until `expected` shows, failing with the screen after the deadline. */
-async function waitForScreen(number: keyof typeof PANES, expected: string | RegExp, timeoutMs = 20_000): Promise<string> {
+async function waitForScreen(number: keyof typeof PANES, expected: string | RegExp, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const screen = screenOf(number);
@@ -94,9 +94,9 @@ describe('the full-screen client in tmux', () => {
     await waitForScreen(BOB, 'sent while the server was down');
 
     server = await spawnServer({ dbPath, port: server.port, rateLimits: false });
-    await waitForScreen(ALICE, '│ connected', 30_000);
-    await waitForScreen(BOB, '│ connected', 30_000);
-    const aliceScreen = await waitForScreen(ALICE, 'sent while the server was down', 30_000);
+    await waitForScreen(ALICE, '│ connected');
+    await waitForScreen(BOB, '│ connected');
+    const aliceScreen = await waitForScreen(ALICE, 'sent while the server was down');
     expect(aliceScreen).toContain('hello from alice');
     // Queued while offline, it went out on reconnect: its mark moved past "sending".
     await waitForScreen(BOB, /you ✓✓? (sent|delivered|read)[^\n]*\n[^\n]*sent while the server was down/);

@@ -186,6 +186,9 @@ describe('App', () => {
   it('shows errors in the status bar and keeps running', async () => {
     const alice = await open(true);
     const { lastFrame, stdin } = await mount(alice);
+    const bob = await contact();
+    await type(stdin, `/send ${bob.client.number} psst`, KEYS.enter);
+    await waitForFrame(lastFrame, `sent to ${bob.client.number}`);
     await type(stdin, '/send +19999999999 anyone?', KEYS.enter);
     await waitForFrame(lastFrame, 'error:');
     await type(stdin, '/chat nobody', KEYS.enter);

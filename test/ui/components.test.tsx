@@ -120,11 +120,11 @@ describe('StatusBar', () => {
     await waitForFrame(lastFrame, 'reconnecting in 2 s');
   });
 
-  it('shows offline, catching up, the last notice and error', async () => {
+  it('shows offline, catching up, the last error and notice', async () => {
     const frame = await frameOf(
       <StatusBar {...base} connection={{ state: 'offline' }} catchingUp={{ pending: 12 }} notice="registered" lastError="down" />,
     );
-    expect(frame).toContain('offline │ catching up (12 left) │ registered │ error: down');
+    expect(frame).toContain('offline │ catching up (12 left) │ error: down │ registered');
   });
 
   it('says it is catching up until the queue is empty, with the count when known', async () => {

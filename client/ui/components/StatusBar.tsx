@@ -21,7 +21,7 @@ const CONNECTION_COLOR: Record<ConnectionState['state'], string> = {
   offline: 'red',
 };
 
-/** One line: who and where we are, the connection, catching up, the last notice and error. */
+/** One line: who and where we are, the connection, catching up, the last error, the last notice (cut first when narrow). */
 export function StatusBar(props: StatusBarProps) {
   const { connection } = props;
   // The reconnect countdown is live: tick while there is one.
@@ -42,8 +42,8 @@ export function StatusBar(props: StatusBarProps) {
             {props.catchingUp.pending > 0 && ` (${props.catchingUp.pending} left)`}
           </Text>
         )}
-        {props.notice && <Text> │ {props.notice}</Text>}
         {props.lastError && <Text color="red"> │ error: {props.lastError}</Text>}
+        {props.notice && <Text> │ {props.notice}</Text>}
       </Text>
     </Box>
   );

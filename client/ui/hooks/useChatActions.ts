@@ -41,7 +41,11 @@ export function useChatActions(
       const settle = (error?: string): void =>
         dispatch({ type: 'sendSettled', localId, conversation: to, stored: recentMessages(to), error });
       client.send(to, text).then(
-        () => settle(),
+        () => {
+          settle();
+          // /send to a conversation not on screen: say it went.
+          if (to !== store.getState().open) notice(`sent to ${to}`);
+        },
         (err: unknown) => {
           settle(describeError(err));
           fail(err);

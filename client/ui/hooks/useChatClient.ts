@@ -12,7 +12,7 @@ import { createUiStore, type UiStore } from '../state/uiStore.js';
 /** Events arriving within this window reach the screen as one state update (one render). */
 const BATCH_MS = 50;
 /** Messages read from the database per page (on open, and when scrolling past the top). */
-export const HISTORY_PAGE = 200;
+const HISTORY_PAGE = 200;
 /** During a burst, read receipts go out at most this often (the last one always goes). */
 const READ_RECEIPT_INTERVAL_MS = 1000;
 /** A burst of messages rings once, not once per batch. */
