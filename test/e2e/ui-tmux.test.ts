@@ -32,11 +32,17 @@ function screenOf(number: keyof typeof PANES): string {
 }
 
 /** Polls the pane until `expected` shows, failing with the screen after the deadline. */
-async function waitForScreen(number: keyof typeof PANES, expected: string | RegExp, timeoutMs = 30_000): Promise<string> {
+async function waitForScreen(
+  number: keyof typeof PANES,
+  expected: string | RegExp | ((screen: string) => boolean),
+  timeoutMs = 30_000,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
+  const matches =
+    typeof expected === 'function' ? expected : (screen: string) => (typeof expected === 'string' ? screen.includes(expected) : expected.test(screen));
   for (;;) {
     const screen = screenOf(number);
-    if (typeof expected === 'string' ? screen.includes(expected) : expected.test(screen)) return screen;
+    if (matches(screen)) return screen;
     if (Date.now() > deadline) throw new Error(`${number}'s screen never showed ${String(expected)}:\n${screen}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -63,6 +69,8 @@ beforeAll(async () => {
     await client.close();
   }
   tmux('new-session', '-d', '-s', SESSION, '-x', '200', '-y', '40', clientCommand(ALICE));
+  // Keep a pane after its client exits, to read what the terminal shows then.
+  tmux('set-option', '-t', SESSION, 'remain-on-exit', 'on');
   tmux('split-window', '-h', '-t', `${SESSION}:0`, clientCommand(BOB));
 });
 
@@ -101,4 +109,21 @@ describe('the full-screen client in tmux', () => {
     // Queued while offline, it went out on reconnect: its mark moved past "sending".
     await waitForScreen(BOB, /you ✓✓? (sent|delivered|read)[^\n]*\n[^\n]*sent while the server was down/);
   }, 120_000);
+
+  it('re-lays out on resize, and Ctrl+C leaves cleanly, giving the normal screen back', async () => {
+    const paneWidth = (): number => Number(tmux('display-message', '-p', '-t', PANES[ALICE], '#{pane_width}').trim());
+    const topBorderWidth = (screen: string): number => Array.from(screen.split('\n')[0] ?? '').length;
+    tmux('resize-window', '-t', SESSION, '-x', '160', '-y', '40');
+    const narrower = paneWidth();
+    await waitForScreen(ALICE, (screen) => topBorderWidth(screen) === narrower);
+
+    tmux('send-keys', '-t', PANES[ALICE], 'C-c');
+    const deadline = Date.now() + 30_000;
+    while (tmux('display-message', '-p', '-t', PANES[ALICE], '#{pane_dead}').trim() !== '1') {
+      if (Date.now() > deadline) throw new Error(`Ctrl+C did not end the client:\n${screenOf(ALICE)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(tmux('display-message', '-p', '-t', PANES[ALICE], '#{pane_dead_status}').trim()).toBe('0');
+    expect(screenOf(ALICE)).not.toContain('╭');
+  }, 60_000);
 });
