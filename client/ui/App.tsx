@@ -1,5 +1,6 @@
 /** The root: wires the client to state and actions, and picks what the right-hand pane shows. */
 import { useStdout } from 'ink';
+import { useEffect } from 'react';
 import type { ChatClientApi } from '../core/api.js';
 import { ConversationView } from './components/ConversationView.js';
 import { HelpView } from './components/HelpView.js';
@@ -26,6 +27,8 @@ export function App({ client, bell }: AppProps) {
   const [state, store] = useChatClient(client, { bell, ring: () => stdout.write(BELL) });
   const layout = screenLayout(useTerminalSize(), state.draft.text.split('\n').length);
   const actions = useChatActions(client, store, layout);
+  const historyWidth = historyViewport(layout, false).width;
+  useEffect(() => store.dispatch({ type: 'historyWidth', width: historyWidth }), [store, historyWidth]);
   return (
     <UiActionsContext.Provider value={actions}>
       <UiStateContext.Provider value={state}>

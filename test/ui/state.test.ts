@@ -149,6 +149,22 @@ describe('uiReducer', () => {
     expect(listed.open).toBe('+444444444');
   });
 
+  it('keeps a scrolled-up view in place while messages arrive in its conversation', () => {
+    const event = { event: 'message', from: CAROL, text: 'new', timestamp: 5, id: 9 } as const;
+    const scrolled = stateWith(
+      { type: 'historyWidth', width: 40 },
+      { type: 'historyLoaded', conversation: CAROL, messages: [], complete: true, older: false },
+      { type: 'scroll', delta: 3, max: 10 },
+      { type: 'clientEvents', events: [event], conversations: [] },
+    );
+    expect(scrolled.scroll).toBe(5);
+    const atBottom = stateWith(
+      { type: 'historyLoaded', conversation: CAROL, messages: [], complete: true, older: false },
+      { type: 'clientEvents', events: [event], conversations: [] },
+    );
+    expect(atBottom.scroll).toBe(0);
+  });
+
   it('cycles focus and clamps scrolling', () => {
     const state = stateWith({ type: 'cycleFocus', delta: 1 }, { type: 'scroll', delta: 50, max: 10 });
     expect(state.focus).toBe('conversations');

@@ -1,5 +1,6 @@
 /** The only writer of UiState. Pure: the hooks do the I/O and dispatch what happened. */
 import type { ChatMessage, ClientEvent, ConversationSummary, DeliveryStatus } from '../../core/api.js';
+import { countLines } from './historyLayout.js';
 import type { Draft } from './lineEditor.js';
 import {
   FOCUS_ORDER,
@@ -23,6 +24,7 @@ export type UiAction =
   | { type: 'focus'; focus: Focus }
   | { type: 'cycleFocus'; delta: number }
   | { type: 'scroll'; delta: number; max: number }
+  | { type: 'historyWidth'; width: number }
   | { type: 'draft'; draft: Draft }
   | { type: 'panel'; panel: Panel }
   | { type: 'notice'; text: string }
@@ -79,6 +81,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     }
     case 'scroll':
       return { ...state, scroll: clamp(state.scroll + action.delta, 0, Math.max(0, action.max)) };
+    case 'historyWidth':
+      return { ...state, historyWidth: action.width };
     case 'draft':
       return { ...state, draft: action.draft };
     case 'panel':
@@ -164,6 +168,12 @@ function appendIncoming(state: UiState, events: ClientEvent[]): UiState {
   }
   let next = state;
   for (const [conversation, messages] of byConversation) {
+    // Someone reading older messages keeps their place while new ones arrive below.
+    if (conversation === next.open && next.scroll > 0) {
+      const known = new Set(next.histories[conversation]?.messages.map((m) => m.id));
+      const added = messages.filter((m) => !known.has(m.id));
+      next = { ...next, scroll: next.scroll + countLines(added, next.historyWidth) };
+    }
     next = withHistory(next, conversation, (history) => ({ ...history, messages: mergeById(history.messages, messages) }));
   }
   return next;

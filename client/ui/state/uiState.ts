@@ -40,6 +40,8 @@ export interface UiState {
   histories: Readonly<Record<string, History>>;
   /** Lines scrolled up from the newest message of the open conversation. */
   scroll: number;
+  /** Width the history is wrapped at, so arriving lines can keep a scrolled view still. */
+  historyWidth: number;
   focus: Focus;
   draft: Draft;
   panel: Panel;
@@ -66,6 +68,7 @@ export function initialUiState(init: {
     open: conversations[0]?.number,
     histories: {},
     scroll: 0,
+    historyWidth: 80,
     focus: 'input',
     draft: emptyDraft,
     panel: { kind: 'none' },
