@@ -43,7 +43,6 @@ register_clients() {
 }
 
 mkdir -p "$DATA"
-: >"$LOG"
 SERVER_COMMAND="node dist/server/main.js --host 127.0.0.1 --port $PORT --db $DATA/server.db"
 
 if ! command -v tmux >/dev/null; then
@@ -62,6 +61,7 @@ fi
 # A running demo (another terminal) is joined, not restarted.
 if ! tmux has-session -t "$SESSION" 2>/dev/null; then
   read -r rows cols < <(stty size 2>/dev/null || echo '45 160')
+  : >"$LOG" # so the wait below never reads a previous run's "listening on"
   tmux new-session -d -s "$SESSION" -x "$cols" -y "$rows" -n demo "$SERVER_COMMAND 2>&1 | tee $LOG"
   tmux set-option -t "$SESSION" pane-border-status top
   tmux select-pane -t "$SESSION:demo.0" -T "server $SERVER"
