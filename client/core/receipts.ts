@@ -1,17 +1,21 @@
 /**
  * Sending the receipts we owe. The receiver (delivery) and markRead (read) record
  * them in the database with the message or the read mark; here they are
- * encrypted into the outbox, in batches (one receipt names many timestamps), and
- * struck off in that same transaction.
+ * encrypted into the outbox, coalesced (one receipt per conversation and kind
+ * names every timestamp owed so far: at most one per received batch, fewer in a
+ * live burst, where they wait up to BATCH_DELAY_MS), and struck off in that
+ * same transaction.
  */
 import type { ClientContext } from './context.js';
 import type { Sender } from './sender.js';
+import { SerialQueue } from './serialQueue.js';
 import { listOwedReceipts, settleOwedReceipts } from './storage/receiptQueries.js';
 
 const BATCH_DELAY_MS = 50;
 
 export class ReceiptSender {
   private timer: NodeJS.Timeout | undefined;
+  private readonly flushes = new SerialQueue();
 
   constructor(
     private readonly ctx: ClientContext,
@@ -28,8 +32,13 @@ export class ReceiptSender {
     }, BATCH_DELAY_MS);
   }
 
-  async flush(): Promise<void> {
+  /** One flush at a time, so that two never encrypt the same owed receipts. */
+  flush(): Promise<void> {
     this.cancel();
+    return this.flushes.run(() => this.flushOwed());
+  }
+
+  private async flushOwed(): Promise<void> {
     let queued = false;
     for (const owed of listOwedReceipts(this.ctx.db)) {
       const outcome = await this.sender.queueReceipt(owed.conversation, owed.type, owed.timestamps, (db) => settleOwedReceipts(db, owed));

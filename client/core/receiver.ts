@@ -1,21 +1,27 @@
 /**
- * Receiving one envelope, always in this order:
+ * Receiving a batch of envelopes (whatever the stream or a Fetch page handed
+ * over, in arrival order), always in this order:
  *
- *   0. A guid we already stored is acked and dropped (a redelivery after a crash
- *      or a lost ack).
- *   1. Decrypt. libsignal's store writes (advanced session, consumed prekeys, a
- *      contact's new identity key) are collected in memory, not yet committed.
- *   2. Commit those writes + the plaintext message (with the delivery receipt it
- *      is owed) or the receipt's status changes + the processed guid, in ONE
- *      SQLite transaction.
- *   3. Ack, so the server drops its copy.
+ *   0. A guid we already stored (or saw earlier in this batch) is dropped, and
+ *      acked in step 3: a redelivery after a crash or a lost ack.
+ *   1. Decrypt every envelope in turn. libsignal's store writes (advanced
+ *      sessions, consumed prekeys, a contact's new identity key) collect in one
+ *      in-memory overlay, so each decrypt sees the ones before it; nothing is
+ *      committed yet. An envelope that fails has its own writes rolled back and
+ *      does not hold up the others.
+ *   2. Commit, in ONE SQLite transaction for the whole batch: those writes, the
+ *      plaintext messages with the delivery receipts they are owed, the status
+ *      changes the receipts bring, the processed guids and the failed attempts.
+ *   3. Ack the batch in one call, so the server drops its copies.
  *   4. Emit events.
  *
- * A crash before 2 leaves nothing behind and the envelope comes again; a crash
- * between 2 and 3 brings it again and step 0 drops it. An envelope that cannot be
- * decrypted is counted; libsignal's verdict is final at once, anything else is
- * retried on the next delivery, at most 3 attempts. Then it is recorded as
- * failed, reported and acked: it never blocks the messages behind it.
+ * A crash before 2 leaves nothing behind and the whole batch comes again; a
+ * crash between 2 and 3 brings it again and step 0 drops it. An envelope that
+ * cannot be decrypted is counted; libsignal's verdict is final at once, anything
+ * else is retried on the next delivery (left unacked), at most 3 attempts. Then
+ * it is recorded as failed, reported and acked: it never blocks the messages
+ * behind it. A replay libsignal recognises (DuplicatedMessage) is acked, dropped
+ * and reported.
  */
 import { ErrorCode } from '@signalapp/libsignal-client';
 import type { Envelope__Output } from '../../proto/generated/e2ee/v1/Envelope.js';
@@ -25,8 +31,8 @@ import { describeError } from './errors.js';
 import { failpoint } from './failpoints.js';
 import { decrypt } from './protocol/cipher.js';
 import { isLibSignalError } from './protocol/libsignalErrors.js';
-import { ContentError, decodeContent, type ReceiptKind } from './protocol/content.js';
-import { openProtocolStores, StoreError } from './protocol/stores.js';
+import { ContentError, decodeContent, type Content, type ReceiptKind } from './protocol/content.js';
+import { openProtocolStores, StoreError, type LocalIdentity, type ProtocolStores } from './protocol/stores.js';
 import { withSession } from './signIn.js';
 import {
   isEnvelopeProcessed,
@@ -49,9 +55,16 @@ export type ReceiveOutcome =
   | { kind: 'retry_later'; reason: string }
   | { kind: 'failed'; reason: string };
 
+/** What step 1 made of one envelope, before anything is stored. */
+type Decrypted =
+  | { kind: 'content'; content: Content; identityChanged: boolean }
+  | { kind: 'already_stored' }
+  | { kind: 'replay' }
+  | { kind: 'undecryptable'; reason: string; final: boolean };
+
 export interface ReceiverHooks {
-  /** A data message was stored (and a delivery receipt is owed for it). */
-  onMessageStored(message: ChatMessage): void;
+  /** A batch stored data messages (delivery receipts are owed for them). */
+  onMessagesStored(): void;
   /** A PreKey message consumed one of our one-time keys. */
   onPreKeyMessage(): void;
 }
@@ -62,66 +75,74 @@ export class Receiver {
     private readonly hooks: ReceiverHooks,
   ) {}
 
-  /** Steps 0 to 4 for envelopes in arrival order, with one Ack (step 3) after all of their commits. */
+  /** Steps 0 to 4 for envelopes in arrival order, with one Ack (step 3) after the batch's commit. */
   async handleBatch(envelopes: readonly Envelope__Output[]): Promise<ReceiveOutcome[]> {
-    const outcomes: ReceiveOutcome[] = [];
-    for (const envelope of envelopes) {
-      const outcome = await this.ctx.protocolLock.run(() => this.decryptAndCommit(envelope));
-      if (outcome.kind === 'message' || outcome.kind === 'receipt') failpoint('client.after-commit-before-ack');
-      outcomes.push(outcome);
-    }
+    const outcomes = await this.ctx.protocolLock.run(() => this.decryptAndCommit(envelopes));
+    return this.ackAndReport(envelopes, outcomes);
+  }
+
+  /** Steps 3 and 4. */
+  private async ackAndReport(envelopes: readonly Envelope__Output[], outcomes: ReceiveOutcome[]): Promise<ReceiveOutcome[]> {
     await this.ack(envelopes.filter((_, i) => outcomes[i]!.kind !== 'retry_later').map((envelope) => envelope.guid));
     envelopes.forEach((envelope, i) => this.report(envelope, outcomes[i]!));
+    if (outcomes.some((outcome) => outcome.kind === 'message')) this.hooks.onMessagesStored();
     return outcomes;
   }
 
   /** Steps 0 to 2; runs under the protocol lock. */
-  private async decryptAndCommit(envelope: Envelope__Output): Promise<ReceiveOutcome> {
+  private async decryptAndCommit(envelopes: readonly Envelope__Output[]): Promise<ReceiveOutcome[]> {
     const { db, local } = this.ctx;
-    if (isEnvelopeProcessed(db, envelope.guid)) return { kind: 'duplicate', replay: false };
-
     const stores = openProtocolStores(db, local);
-    let content;
-    try {
-      const padded = await decrypt(stores, local, envelope.source, { type: envelope.type, body: new Uint8Array(envelope.content) });
-      content = decodeContent(padded);
-    } catch (err) {
-      return this.recordFailure(envelope, err);
-    }
-    failpoint('client.after-decrypt-before-commit');
-
-    const from = envelope.source;
-    const identityChanged = stores.pending.changedIdentities.has(from);
-    const now = Date.now();
-    return db.transaction((): ReceiveOutcome => {
-      stores.pending.commit(db, now);
-      markEnvelopeProcessed(db, envelope.guid, now);
-      if (content.kind === 'data') {
-        const message = insertMessage(db, { conversation: from, direction: 'incoming', sender: from, text: content.text, timestamp: content.timestamp, storedAt: now });
-        oweReceipt(db, from, 'delivery', message.timestamp);
-        return { kind: 'message', message, identityChanged };
+    const seen = new Set<string>();
+    const decrypted: Decrypted[] = [];
+    for (const envelope of envelopes) {
+      if (seen.has(envelope.guid) || isEnvelopeProcessed(db, envelope.guid)) {
+        decrypted.push({ kind: 'already_stored' });
+        continue;
       }
-      const status = content.type === 'read' ? 'read' : 'delivered';
-      const advanced = advanceOutgoingStatus(db, from, content.timestamps, status);
-      return { kind: 'receipt', from, type: content.type, timestamps: content.timestamps, advanced, identityChanged };
+      seen.add(envelope.guid);
+      decrypted.push(await decryptOne(stores, local, envelope));
+    }
+    if (decrypted.some((step) => step.kind === 'content')) failpoint('client.after-decrypt-before-commit');
+
+    const now = Date.now();
+    const outcomes = db.transaction((): ReceiveOutcome[] => {
+      stores.pending.commit(db, now);
+      return envelopes.map((envelope, i) => this.store(envelope, decrypted[i]!, now));
     })();
+    if (outcomes.some((outcome) => outcome.kind === 'message' || outcome.kind === 'receipt')) failpoint('client.after-commit-before-ack');
+    return outcomes;
   }
 
-  private recordFailure(envelope: Envelope__Output, err: unknown): ReceiveOutcome {
+  /** Step 2 for one envelope; runs inside the batch's transaction. */
+  private store(envelope: Envelope__Output, decrypted: Decrypted, now: number): ReceiveOutcome {
     const { db } = this.ctx;
-    const now = Date.now();
-    if (isLibSignalError(err, ErrorCode.DuplicatedMessage)) {
-      markEnvelopeProcessed(db, envelope.guid, now);
-      return { kind: 'duplicate', replay: true };
+    const from = envelope.source;
+    switch (decrypted.kind) {
+      case 'already_stored':
+        return { kind: 'duplicate', replay: false };
+      case 'replay':
+        markEnvelopeProcessed(db, envelope.guid, now);
+        return { kind: 'duplicate', replay: true };
+      case 'undecryptable': {
+        const attempts = recordDecryptAttempt(db, envelope.guid, from, decrypted.reason, now);
+        if (!decrypted.final && attempts < MAX_DECRYPT_ATTEMPTS) return { kind: 'retry_later', reason: decrypted.reason };
+        markEnvelopeFailed(db, envelope.guid, now);
+        return { kind: 'failed', reason: decrypted.reason };
+      }
+      case 'content': {
+        markEnvelopeProcessed(db, envelope.guid, now);
+        const { content, identityChanged } = decrypted;
+        if (content.kind === 'data') {
+          const message = insertMessage(db, { conversation: from, direction: 'incoming', sender: from, text: content.text, timestamp: content.timestamp, storedAt: now });
+          oweReceipt(db, from, 'delivery', message.timestamp);
+          return { kind: 'message', message, identityChanged };
+        }
+        const status = content.type === 'read' ? 'read' : 'delivered';
+        const advanced = advanceOutgoingStatus(db, from, content.timestamps, status);
+        return { kind: 'receipt', from, type: content.type, timestamps: content.timestamps, advanced, identityChanged };
+      }
     }
-    const reason = describeError(err);
-    const final = isLibSignalError(err) || ContentError.is(err) || StoreError.is(err);
-    return db.transaction((): ReceiveOutcome => {
-      const attempts = recordDecryptAttempt(db, envelope.guid, envelope.source, reason, now);
-      if (!final && attempts < MAX_DECRYPT_ATTEMPTS) return { kind: 'retry_later', reason };
-      markEnvelopeFailed(db, envelope.guid, now);
-      return { kind: 'failed', reason };
-    })();
   }
 
   private async ack(guids: string[]): Promise<void> {
@@ -140,7 +161,6 @@ export class Receiver {
       case 'message':
         if (outcome.identityChanged) this.ctx.emit({ event: 'identity_changed', number: from });
         this.ctx.emit({ event: 'message', from, text: outcome.message.text, timestamp: outcome.message.timestamp, id: outcome.message.id });
-        this.hooks.onMessageStored(outcome.message);
         break;
       case 'receipt':
         if (outcome.identityChanged) this.ctx.emit({ event: 'identity_changed', number: from });
@@ -159,5 +179,21 @@ export class Receiver {
         break;
     }
     if ((outcome.kind === 'message' || outcome.kind === 'receipt') && envelope.type === PREKEY_MESSAGE_TYPE) this.hooks.onPreKeyMessage();
+  }
+}
+
+/** Step 1 for one envelope: its writes join the batch's overlay, or are rolled back if it fails. */
+async function decryptOne(stores: ProtocolStores, local: LocalIdentity, envelope: Envelope__Output): Promise<Decrypted> {
+  const from = envelope.source;
+  const checkpoint = stores.pending.checkpoint();
+  const changedBefore = stores.pending.changedIdentities.has(from);
+  try {
+    const padded = await decrypt(stores, local, from, { type: envelope.type, body: new Uint8Array(envelope.content) });
+    const content = decodeContent(padded);
+    return { kind: 'content', content, identityChanged: !changedBefore && stores.pending.changedIdentities.has(from) };
+  } catch (err) {
+    stores.pending.rollback(checkpoint);
+    if (isLibSignalError(err, ErrorCode.DuplicatedMessage)) return { kind: 'replay' };
+    return { kind: 'undecryptable', reason: describeError(err), final: isLibSignalError(err) || ContentError.is(err) || StoreError.is(err) };
   }
 }

@@ -5,21 +5,27 @@
  * (the server's idempotency key) until the server accepts it; after a crash or
  * a lost connection the same ciphertext goes again with the same guid, never a
  * second encryption.
+ *
+ * Group commit: texts handed to `sendText` while an earlier group is being
+ * encrypted wait, then go as one group: encrypted in turn under the protocol
+ * lock (each seeing the session the previous one advanced), committed in ONE
+ * transaction, and sent in as few Send calls as the outbox batching allows.
  */
 import { ErrorCode } from '@signalapp/libsignal-client';
 import { randomUUID } from 'node:crypto';
 import type { ChatMessage } from './api.js';
 import { isIdentityTrusted, safetyNumberWith, startSessionFromBundle, untrustedIdentityError } from './contacts.js';
 import type { ClientContext } from './context.js';
-import { ClientError, describeError } from './errors.js';
+import { ClientError, describeError, type ClientErrorCode } from './errors.js';
 import { failpoint } from './failpoints.js';
 import { retryAfterMs } from './net/rpcErrors.js';
 import { requireValidNumber } from './numbers.js';
-import { encrypt } from './protocol/cipher.js';
+import { encrypt, type Ciphertext } from './protocol/cipher.js';
 import { isLibSignalError } from './protocol/libsignalErrors.js';
 import { encodeContent, type Content, type ReceiptKind } from './protocol/content.js';
-import { addressOf, openProtocolStores } from './protocol/stores.js';
+import { addressOf, openProtocolStores, type ProtocolStores } from './protocol/stores.js';
 import { signIn } from './signIn.js';
+import { commitUnflushed } from './storage/database.js';
 import { getMessage, insertMessage, latestOutgoingTimestamp, setMessageStatus } from './storage/messageQueries.js';
 import { deleteOutbox, insertOutbox, oldestOutbox, type OutboxRow } from './storage/outboxQueries.js';
 
@@ -28,11 +34,26 @@ export const MAX_TEXT_BYTES = 64 * 1024;
 /** Send carries at most 100 messages and 256 KiB; stay clear of the latter. */
 const MAX_BATCH_MESSAGES = 100;
 const MAX_BATCH_BYTES = 192 * 1024;
+/** Texts encrypted under one hold of the protocol lock and committed together. */
+const MAX_GROUP_TEXTS = 200;
 /** How often one batch is retried after a rate limit before the flush gives up for now. */
 const MAX_RATE_LIMIT_WAITS = 30;
 
+/** Failures that leave the outbox for a later flush; any other refusal fails the batch for good. */
+const STALLING_CODES: ReadonlySet<ClientErrorCode> = new Set(['unavailable', 'rate_limited', 'unauthenticated', 'untrusted_server']);
+
+/** A text waiting for its group to be encrypted; settles with its message id. */
+interface WaitingText {
+  to: string;
+  text: string;
+  resolve(messageId: number): void;
+  reject(err: unknown): void;
+}
+
 export class Sender {
   private lastTimestamp: number;
+  private readonly waitingTexts: WaitingText[] = [];
+  private encryptingTexts: Promise<void> | undefined;
   private flushing: Promise<void> | undefined;
   private flushAgain = false;
   /** Why the outbox last stopped short (server unreachable, ...). */
@@ -50,26 +71,13 @@ export class Sender {
     }
     if (!isIdentityTrusted(this.ctx, to)) throw untrustedIdentityError(to);
 
-    const message = await this.ctx.protocolLock.run(async () => {
-      await this.ensureSession(to);
-      const timestamp = this.nextTimestamp();
-      const encryptMessage = (): Promise<ChatMessage> =>
-        this.encryptToOutbox(to, { kind: 'data', text, timestamp }, (db) =>
-          insertMessage(db, { conversation: to, direction: 'outgoing', sender: this.ctx.local.number, text, timestamp, storedAt: Date.now(), status: 'sending' }),
-        );
-      try {
-        return await encryptMessage();
-      } catch (err) {
-        if (!ClientError.is(err, 'untrusted_identity') || !isIdentityTrusted(this.ctx, to)) throw err;
-        // The user trusted the contact's new key, but the session still belongs to the old one.
-        await this.startFreshSession(to);
-        return encryptMessage();
-      }
+    const messageId = await new Promise<number>((resolve, reject) => {
+      this.waitingTexts.push({ to, text, resolve, reject });
+      if (!this.encryptingTexts) this.encryptingTexts = this.encryptWaitingTexts();
     });
-    failpoint('client.after-encrypt-before-send');
     await this.flushOutbox();
 
-    const stored = getMessage(this.ctx.db, message.id)!;
+    const stored = getMessage(this.ctx.db, messageId)!;
     if (stored.status === 'failed') throw new ClientError('send_failed', stored.error ?? `sending to ${to} failed`);
     if (stored.status === 'sending') {
       throw new ClientError('unavailable', `${this.stalledBy?.message ?? 'not sent yet'}; the message is queued and will be sent on reconnect`, {
@@ -77,6 +85,98 @@ export class Sender {
       });
     }
     return stored;
+  }
+
+  /** Encrypts waiting texts group by group until none are left. */
+  private async encryptWaitingTexts(): Promise<void> {
+    try {
+      while (this.waitingTexts.length > 0) {
+        await this.ctx.protocolLock.run(() => this.encryptGroup(this.waitingTexts.splice(0, MAX_GROUP_TEXTS)));
+      }
+    } finally {
+      this.encryptingTexts = undefined;
+    }
+  }
+
+  /**
+   * Encrypts a group of texts into the outbox with one commit; each text's
+   * promise settles with its message id or its own error. Runs under the protocol lock.
+   */
+  private async encryptGroup(group: WaitingText[]): Promise<void> {
+    // A session is checked (and started from a fetched bundle if need be) once per contact.
+    const ready: WaitingText[] = [];
+    const checked = new Set<string>();
+    const sessionErrors = new Map<string, unknown>();
+    for (const waiting of group) {
+      if (!checked.has(waiting.to)) {
+        checked.add(waiting.to);
+        try {
+          await this.ensureSession(waiting.to);
+        } catch (err) {
+          sessionErrors.set(waiting.to, err);
+        }
+      }
+      if (sessionErrors.has(waiting.to)) waiting.reject(sessionErrors.get(waiting.to));
+      else ready.push(waiting);
+    }
+
+    const stores = openProtocolStores(this.ctx.db, this.ctx.local);
+    const encrypted: { waiting: WaitingText; timestamp: number; ciphertext: Ciphertext }[] = [];
+    for (const waiting of ready) {
+      const timestamp = this.nextTimestamp();
+      try {
+        const ciphertext = await this.encryptRenewingSession(stores, waiting.to, { kind: 'data', text: waiting.text, timestamp });
+        encrypted.push({ waiting, timestamp, ciphertext });
+      } catch (err) {
+        waiting.reject(err);
+      }
+    }
+    if (encrypted.length === 0) return;
+
+    let messageIds: number[];
+    try {
+      messageIds = this.ctx.db.transaction(() => {
+        const now = Date.now();
+        stores.pending.commit(this.ctx.db, now);
+        return encrypted.map(({ waiting, timestamp, ciphertext }) => {
+          const message = insertMessage(this.ctx.db, {
+            conversation: waiting.to, direction: 'outgoing', sender: this.ctx.local.number, text: waiting.text, timestamp, storedAt: now, status: 'sending',
+          });
+          insertOutbox(this.ctx.db, { guid: randomUUID(), destination: waiting.to, type: ciphertext.type, content: ciphertext.body, clientTimestamp: timestamp, messageId: message.id });
+          return message.id;
+        });
+      })();
+    } catch (err) {
+      for (const { waiting } of encrypted) waiting.reject(err);
+      return;
+    }
+    failpoint('client.after-encrypt-before-send');
+    encrypted.forEach(({ waiting }, i) => waiting.resolve(messageIds[i]!));
+  }
+
+  /**
+   * Encrypts into the group's overlay. When the user has trusted the contact's
+   * new key but the session still belongs to the old one, starts a fresh session
+   * once (committed at once, as every new session is) and tries again.
+   */
+  private async encryptRenewingSession(stores: ProtocolStores, to: string, content: Content): Promise<Ciphertext> {
+    try {
+      return await this.encryptWith(stores, to, content);
+    } catch (err) {
+      if (!ClientError.is(err, 'untrusted_identity') || !isIdentityTrusted(this.ctx, to)) throw err;
+      // A failed encrypt wrote nothing to the overlay, so the new session is what the retry reads.
+      await this.startFreshSession(to);
+      return this.encryptWith(stores, to, content);
+    }
+  }
+
+  private async encryptWith(stores: ProtocolStores, to: string, content: Content): Promise<Ciphertext> {
+    try {
+      return await encrypt(stores, this.ctx.local, to, encodeContent(content));
+    } catch (err) {
+      if (isLibSignalError(err, ErrorCode.UntrustedIdentity)) throw untrustedIdentityError(to);
+      throw err;
+    }
   }
 
   /**
@@ -94,10 +194,7 @@ export class Sender {
       const session = await openProtocolStores(this.ctx.db, this.ctx.local).session.getSession(addressOf(to));
       if (!session?.hasCurrentState()) return 'no_session';
       try {
-        await this.encryptToOutbox(to, { kind: 'receipt', type, timestamps }, (db) => {
-          alsoCommit(db);
-          return null;
-        });
+        await this.encryptToOutbox(to, { kind: 'receipt', type, timestamps }, alsoCommit);
       } catch (err) {
         // A session with the contact's previous key: receipts wait for the next message to renew it.
         if (ClientError.is(err, 'untrusted_identity')) return 'untrusted';
@@ -142,7 +239,7 @@ export class Sender {
       await this.sendBatch(destination, batch);
     } catch (err) {
       const error = ClientError.is(err) ? err : new ClientError('server', describeError(err), { cause: err });
-      if (error.code === 'unavailable' || error.code === 'rate_limited' || error.code === 'unauthenticated') {
+      if (STALLING_CODES.has(error.code)) {
         this.stalledBy = error;
         return false;
       }
@@ -179,7 +276,8 @@ export class Sender {
 
   private completeBatch(batch: OutboxRow[]): void {
     const sent: ChatMessage[] = [];
-    this.ctx.db.transaction(() => {
+    // Losing this to a power cut only sends the rows again, and the server answers a repeated guid as before.
+    commitUnflushed(this.ctx.db, () => {
       for (const row of batch) {
         deleteOutbox(this.ctx.db, row.id);
         const message = row.messageId === null ? undefined : getMessage(this.ctx.db, row.messageId);
@@ -189,7 +287,7 @@ export class Sender {
           sent.push(message);
         }
       }
-    })();
+    });
     for (const message of sent) {
       this.ctx.emit({ event: 'sent', to: message.conversation, timestamp: message.timestamp });
       this.ctx.emit({ event: 'status', conversation: message.conversation, timestamp: message.timestamp, status: 'sent' });
@@ -228,32 +326,14 @@ export class Sender {
   }
 
   /** Encrypts and commits session + outbox row (+ the caller's rows) at once. Callers hold the protocol lock. */
-  private async encryptToOutbox<T extends ChatMessage | null>(
-    to: string,
-    content: Content,
-    storeRows: (db: ClientContext['db']) => T,
-  ): Promise<T> {
+  private async encryptToOutbox(to: string, content: Content, alsoCommit: (db: ClientContext['db']) => void): Promise<void> {
     const stores = openProtocolStores(this.ctx.db, this.ctx.local);
-    let ciphertext;
-    try {
-      ciphertext = await encrypt(stores, this.ctx.local, to, encodeContent(content));
-    } catch (err) {
-      if (isLibSignalError(err, ErrorCode.UntrustedIdentity)) throw untrustedIdentityError(to);
-      throw err;
-    }
+    const ciphertext = await this.encryptWith(stores, to, content);
     const clientTimestamp = content.kind === 'data' ? content.timestamp : Date.now();
-    return this.ctx.db.transaction(() => {
+    this.ctx.db.transaction(() => {
       stores.pending.commit(this.ctx.db, Date.now());
-      const rows = storeRows(this.ctx.db);
-      insertOutbox(this.ctx.db, {
-        guid: randomUUID(),
-        destination: to,
-        type: ciphertext.type,
-        content: ciphertext.body,
-        clientTimestamp,
-        messageId: rows?.id ?? null,
-      });
-      return rows;
+      alsoCommit(this.ctx.db);
+      insertOutbox(this.ctx.db, { guid: randomUUID(), destination: to, type: ciphertext.type, content: ciphertext.body, clientTimestamp, messageId: null });
     })();
   }
 

@@ -59,8 +59,8 @@ describe('crash safety with SIGKILL at failpoints', () => {
     const restarted = await runClient(bobArgs('receive'));
     expect(restarted.code).toBe(0);
     const shown = restarted.events.filter((e) => e.event === 'message').map((e) => e.text);
-    // After a crash past the commit, the first message is in the history already and not shown again.
-    expect(shown).toEqual(failpoint === 'client.after-commit-before-ack' ? texts.slice(1) : texts);
+    // The three arrive as one batch: after a crash past its commit they are in the history already and not shown again.
+    expect(shown).toEqual(failpoint === 'client.after-commit-before-ack' ? [] : texts);
     expect(await bobsHistory()).toEqual([...before, ...texts.map((t) => `< ${t}`)]);
 
     // The session still works both ways.
@@ -68,6 +68,27 @@ describe('crash safety with SIGKILL at failpoints', () => {
     await alice.client.receive();
     expect(alice.client.messages(BOB).filter((m) => m.direction === 'incoming').at(-1)?.text).toBe(`${round} reply`);
   }, 120_000);
+
+  it.each([
+    ['client.after-decrypt-before-commit', 'burst a'],
+    ['client.after-commit-before-ack', 'burst b'],
+  ] as const)('killed at %s in the first batch of a 300-message burst: all 300 stored once, in order', async (failpoint, round) => {
+    const texts = Array.from({ length: 300 }, (_, i) => `${round} ${i}`);
+    expect((await runClient(bobArgs('receive'), { timeoutMs: 60_000 })).code).toBe(0);
+    // Sent at once: the sends share group commits, and their order is the call order.
+    await Promise.all(texts.map((text) => alice.client.send(BOB, text)));
+    const before = await bobsHistory();
+
+    const crashed = await runClient(bobArgs('receive'), { ...crashAt(failpoint), timeoutMs: 60_000 });
+    expect(crashed.signal).toBe('SIGKILL');
+
+    const restarted = await runClient(bobArgs('receive'), { timeoutMs: 60_000 });
+    expect(restarted.code).toBe(0);
+    const shown = restarted.events.filter((e) => e.event === 'message').map((e) => e.text);
+    // A fetched page of 100 is one batch: committed as a whole, or not at all.
+    expect(shown).toEqual(failpoint === 'client.after-commit-before-ack' ? texts.slice(100) : texts);
+    expect(await bobsHistory()).toEqual([...before, ...texts.map((t) => `< ${t}`)]);
+  }, 180_000);
 
   it('killed at client.after-encrypt-before-send: the stored ciphertext goes once, after the restart', async () => {
     const crashed = await runClient(bobArgs('send', ALICE, 'sent across a crash'), crashAt('client.after-encrypt-before-send'));

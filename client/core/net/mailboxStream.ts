@@ -19,7 +19,7 @@ export interface MailboxStreamHandlers {
   /**
    * Called with envelopes in stream order, one batch at a time: whatever arrived
    * while the previous batch was being handled (at most MAX_BATCH), so a burst
-   * shares acks while a lone envelope is handled at once.
+   * shares commits and acks while a lone envelope is handled at once.
    */
   onEnvelopes(envelopes: Envelope__Output[]): Promise<void>;
   /** Everything queued before the stream opened has been handed over. */

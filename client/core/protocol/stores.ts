@@ -71,24 +71,70 @@ interface KyberUse {
   baseKey: Uint8Array;
 }
 
-/** Writes made by libsignal during one operation, not yet in the database. */
+/** What `PendingWrites.checkpoint` remembers, to undo one failed operation. */
+export interface PendingCheckpoint {
+  sessions: Map<string, SessionRecord>;
+  identities: Map<string, { publicKey: Uint8Array; trusted: boolean }>;
+  removedPreKeys: Set<number>;
+  removedKyberPreKeys: Set<number>;
+  kyberUses: number;
+  changedIdentities: Set<string>;
+}
+
+/**
+ * Writes made by libsignal, not yet in the database. One overlay may span many
+ * operations (a batch of decrypts or encrypts), each seeing the ones before it.
+ * Sessions are kept as records and serialized once, when committed.
+ */
 export class PendingWrites {
-  readonly sessions = new Map<string, Uint8Array>();
+  readonly sessions = new Map<string, SessionRecord>();
   readonly identities = new Map<string, { publicKey: Uint8Array; trusted: boolean }>();
   readonly removedPreKeys = new Set<number>();
   readonly removedKyberPreKeys = new Set<number>();
   readonly kyberUses: KyberUse[] = [];
-  /** Contacts whose identity key was replaced by this operation. */
+  /** Contacts whose identity key was replaced by these writes. */
   readonly changedIdentities = new Set<string>();
 
   /** Applies the writes; call inside the caller's transaction. */
   commit(db: ClientDatabase, now: number): void {
-    for (const [address, record] of this.sessions) protocol.putSession(db, address, record);
+    for (const [address, record] of this.sessions) protocol.putSession(db, address, record.serialize());
     for (const [number, identity] of this.identities) protocol.putIdentity(db, number, identity.publicKey, identity.trusted, now);
     for (const id of this.removedPreKeys) keys.deletePreKey(db, id);
     for (const id of this.removedKyberPreKeys) keys.deleteKyberPreKey(db, id);
     for (const use of this.kyberUses) keys.insertKyberPreKeyUse(db, use.kyberId, use.signedPreKeyId, use.baseKey);
   }
+
+  /** The state before an operation that may fail half-way (libsignal may write before it throws). */
+  checkpoint(): PendingCheckpoint {
+    return {
+      sessions: new Map(this.sessions),
+      identities: new Map(this.identities),
+      removedPreKeys: new Set(this.removedPreKeys),
+      removedKyberPreKeys: new Set(this.removedKyberPreKeys),
+      kyberUses: this.kyberUses.length,
+      changedIdentities: new Set(this.changedIdentities),
+    };
+  }
+
+  /** Drops every write made since `checkpoint`. */
+  rollback(checkpoint: PendingCheckpoint): void {
+    refillMap(this.sessions, checkpoint.sessions);
+    refillMap(this.identities, checkpoint.identities);
+    refillSet(this.removedPreKeys, checkpoint.removedPreKeys);
+    refillSet(this.removedKyberPreKeys, checkpoint.removedKyberPreKeys);
+    refillSet(this.changedIdentities, checkpoint.changedIdentities);
+    this.kyberUses.length = checkpoint.kyberUses;
+  }
+}
+
+function refillMap<K, V>(target: Map<K, V>, source: ReadonlyMap<K, V>): void {
+  target.clear();
+  for (const [key, value] of source) target.set(key, value);
+}
+
+function refillSet<T>(target: Set<T>, source: ReadonlySet<T>): void {
+  target.clear();
+  for (const value of source) target.add(value);
 }
 
 class Sessions extends SessionStore {
@@ -100,13 +146,13 @@ class Sessions extends SessionStore {
   }
 
   override async saveSession(address: ProtocolAddress, record: SessionRecord): Promise<void> {
-    this.pending.sessions.set(addressKey(address), record.serialize());
+    this.pending.sessions.set(addressKey(address), record);
   }
 
   override async getSession(address: ProtocolAddress): Promise<SessionRecord | null> {
     const key = addressKey(address);
     const pending = this.pending.sessions.get(key);
-    if (pending) return SessionRecord.deserialize(new Uint8Array(pending));
+    if (pending) return pending;
     const stored = protocol.getSession(this.db, key);
     return stored ? SessionRecord.deserialize(toBytes(stored)) : null;
   }
@@ -149,8 +195,14 @@ class Identities extends IdentityKeyStore {
     return this.local.registrationId;
   }
 
+  /** Database reads, kept for the life of these stores: one operation or batch, under the protocol lock. */
+  private readonly read = new Map<string, protocol.IdentityRow | undefined>();
+
   private stored(number: string): { publicKey: Uint8Array; trusted: boolean } | undefined {
-    return this.pending.identities.get(number) ?? protocol.getIdentity(this.db, number);
+    const pending = this.pending.identities.get(number);
+    if (pending) return pending;
+    if (!this.read.has(number)) this.read.set(number, protocol.getIdentity(this.db, number));
+    return this.read.get(number);
   }
 
   override async saveIdentity(address: ProtocolAddress, key: PublicKey): Promise<IdentityChange> {
@@ -254,7 +306,7 @@ class KyberPreKeys extends KyberPreKeyStore {
   }
 }
 
-/** The stores for one libsignal operation, sharing one overlay of pending writes. */
+/** The stores for one or more libsignal operations, sharing one overlay of pending writes. */
 export interface ProtocolStores {
   readonly pending: PendingWrites;
   readonly session: SessionStore;

@@ -52,7 +52,8 @@ export function insertMessage(db: ClientDatabase, message: NewMessage): ChatMess
     db,
     `INSERT INTO messages (conversation, direction, sender, text, timestamp, stored_at, status) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   ).run(message.conversation, message.direction, message.sender, message.text, message.timestamp, message.storedAt, message.status ?? null);
-  return getMessage(db, Number(result.lastInsertRowid))!;
+  const { status, ...columns } = message;
+  return { id: Number(result.lastInsertRowid), ...columns, ...(status === undefined ? {} : { status }) };
 }
 
 export function getMessage(db: ClientDatabase, id: number): ChatMessage | undefined {
