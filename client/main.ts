@@ -8,9 +8,25 @@ import { helpText } from './cli/commands.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runOneShot } from './cli/oneShot.js';
 import { createOutput, errorLine } from './cli/output.js';
 import { runRepl } from './cli/repl.js';
+import { transportSecurity } from './cli/transportOptions.js';
 import { usageText } from './cli/usage.js';
 import { ChatClient } from './core/chatClient.js';
+import { describeError } from './core/errors.js';
 import { isValidNumber } from './core/numbers.js';
+
+/**
+ * grpc-js names the TLS server by its address, and Node flags an IP address
+ * there (DEP0123) with a line on stderr, across the full-screen UI. The
+ * certificate is still checked against that address, so the line says nothing
+ * the user can act on.
+ */
+function dropTlsServerNameWarning(): void {
+  const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((...args: unknown[]) => {
+    if (args[2] === 'DEP0123') return;
+    emitWarning(...args);
+  }) as typeof process.emitWarning;
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseArgs(argv);
@@ -33,8 +49,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT_OK;
   }
 
+  let transport;
+  try {
+    transport = transportSecurity(options);
+  } catch (err) {
+    process.stderr.write(`error: ${describeError(err)}\n`);
+    return EXIT_USAGE;
+  }
+
   const out = createOutput(options.json);
-  const client = await ChatClient.open({ number: options.number, dataDir: options.dataDir, server: options.server });
+  const client = await ChatClient.open({ number: options.number, dataDir: options.dataDir, server: options.server, transport });
   const stopPrinting = client.on((event) => out.print(event));
   const closeOnSignal = (): void => {
     void client.close().finally(() => process.exit(EXIT_OK));
@@ -56,6 +80,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+dropTlsServerNameWarning();
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {

@@ -11,14 +11,20 @@ export interface CliOptions {
   headless: boolean;
   json: boolean;
   bell: boolean;
+  /** --tls: TLS with the system's root certificates. */
+  tls: boolean;
+  /** --ca FILE: TLS, trusting the CAs in this PEM file. */
+  caFile: string | undefined;
+  /** --insecure: plaintext even to a non-loopback server. */
+  insecure: boolean;
   /** Words of a one-shot command; empty for the interactive modes. */
   command: string[];
 }
 
 export type ParsedArgs = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'usage_error'; message: string };
 
-const VALUE_OPTIONS = new Set(['--id', '--server', '--data-dir']);
-const FLAGS = new Set(['--headless', '--json', '--no-bell', '--help', '-h']);
+const VALUE_OPTIONS = new Set(['--id', '--server', '--data-dir', '--ca']);
+const FLAGS = new Set(['--headless', '--json', '--no-bell', '--tls', '--insecure', '--help', '-h']);
 
 export function defaultDataDir(number: string): string {
   return join(homedir(), '.e2ee-chat', number);
@@ -45,6 +51,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (flags.has('--help') || flags.has('-h')) return { kind: 'help' };
   const number = values.get('--id');
   if (number === undefined) return { kind: 'usage_error', message: 'missing --id <number>' };
+  if (flags.has('--insecure') && (flags.has('--tls') || values.has('--ca'))) {
+    return { kind: 'usage_error', message: '--insecure cannot be combined with --tls or --ca' };
+  }
   return {
     kind: 'run',
     options: {
@@ -54,6 +63,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       headless: flags.has('--headless'),
       json: flags.has('--json'),
       bell: !flags.has('--no-bell'),
+      tls: flags.has('--tls'),
+      caFile: values.get('--ca'),
+      insecure: flags.has('--insecure'),
       command: argv.slice(i),
     },
   };

@@ -12,6 +12,7 @@ import { EventBus } from './events.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './net/backoff.js';
 import { MailboxStream } from './net/mailboxStream.js';
 import { ServerApi } from './net/serverApi.js';
+import type { TransportSecurity } from './net/transport.js';
 import { requireValidNumber } from './numbers.js';
 import { maintainPreKeys } from './prekeyMaintenance.js';
 import { MAX_DECRYPT_ATTEMPTS, Receiver } from './receiver.js';
@@ -32,6 +33,8 @@ export interface ChatClientOptions {
   dataDir: string;
   /** host:port of the server. */
   server: string;
+  /** Plaintext by default, which is refused for a non-loopback server unless `insecure`. */
+  transport?: TransportSecurity;
   backoff?: BackoffPolicy;
 }
 
@@ -54,22 +57,26 @@ export class ChatClient implements ChatClientApi {
 
   static async open(options: ChatClientOptions): Promise<ChatClient> {
     requireValidNumber(options.number);
-    const db = openClientDatabase(options.dataDir);
+    // First, so that a refused transport leaves no new account folder behind.
+    const api = new ServerApi(options.server, options.transport ?? { kind: 'plaintext' });
+    let db: ClientDatabase | undefined;
     try {
+      db = openClientDatabase(options.dataDir);
       forgetProcessedBefore(db, Date.now() - PROCESSED_GUID_RETENTION_MS);
-      return new ChatClient(db, options);
+      return new ChatClient(db, api, options);
     } catch (err) {
-      db.close();
+      db?.close();
+      api.close();
       throw err;
     }
   }
 
-  private constructor(db: ClientDatabase, options: ChatClientOptions) {
+  private constructor(db: ClientDatabase, api: ServerApi, options: ChatClientOptions) {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     const local = loadOrCreateIdentity(db, options.number);
     this.ctx = {
       db,
-      api: new ServerApi(options.server),
+      api,
       local,
       protocolLock: new SerialQueue(),
       emit: (event) => this.events.emit(event),
@@ -77,7 +84,7 @@ export class ChatClient implements ChatClientApi {
     this.sender = new Sender(this.ctx);
     this.receipts = new ReceiptSender(this.ctx, this.sender, (err) => this.reportError(err));
     this.receiver = new Receiver(this.ctx, {
-      onMessageStored: () => this.receipts.schedule(),
+      onMessagesStored: () => this.receipts.schedule(),
       onPreKeyMessage: () => this.maintainInBackground(),
     });
   }

@@ -8,6 +8,8 @@ export type ClientErrorCode =
   | 'not_registered'
   | 'already_registered_elsewhere'
   | 'server_mismatch'
+  | 'insecure_transport'
+  | 'untrusted_server'
   | 'unauthenticated'
   | 'unavailable'
   | 'not_found'

@@ -30,7 +30,7 @@ export interface WireAccount {
  */
 export async function openContext(server: string, number: string, dataDir: string): Promise<{ ctx: ClientContext; events: ClientEvent[]; close(): void }> {
   const db = openClientDatabase(dataDir);
-  const api = new ServerApi(server);
+  const api = new ServerApi(server, { kind: 'plaintext' });
   const events: ClientEvent[] = [];
   const ctx: ClientContext = { db, api, local: loadOrCreateIdentity(db, number), protocolLock: new SerialQueue(), emit: (e) => events.push(e) };
   try {

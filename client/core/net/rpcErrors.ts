@@ -21,8 +21,20 @@ export function toClientError(err: unknown, doing: string): ClientError {
   if (ClientError.is(err)) return err;
   if (!isServiceError(err)) return new ClientError('server', `${doing}: ${String(err)}`, { cause: err });
   const code = CODES[err.code as status] ?? 'server';
+  const refusedCertificate = code === 'unavailable' ? certificateProblem(err.details) : undefined;
+  if (refusedCertificate) {
+    return new ClientError('untrusted_server', `${doing}: the server's TLS certificate was refused (${refusedCertificate}); give --ca FILE with the CA that signed it`, {
+      cause: err,
+    });
+  }
   const detail = code === 'unavailable' ? 'server unreachable' : err.details || status[err.code];
   return new ClientError(code, `${doing}: ${detail}`, { cause: err });
+}
+
+/** grpc-js reports a failed TLS handshake only inside an UNAVAILABLE's details. */
+function certificateProblem(details: string): string | undefined {
+  const lastError = /Last error: (?:Error: )?(.*?)\.?(?: Resolution note|$)/.exec(details)?.[1];
+  return lastError && /certificate|self[- ]signed|altnames/i.test(lastError) ? lastError : undefined;
 }
 
 /** The server's `retry-after-ms` trailer on a rate-limited call, if any. */

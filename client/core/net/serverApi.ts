@@ -21,6 +21,7 @@ import type { Session__Output } from '../../../proto/generated/e2ee/v1/Session.j
 import type { UploadPreKeysRequest } from '../../../proto/generated/e2ee/v1/UploadPreKeysRequest.js';
 import { ClientError } from '../errors.js';
 import { toClientError } from './rpcErrors.js';
+import { channelCredentials, type TransportSecurity } from './transport.js';
 
 const DEFAULT_DEADLINE_MS = 15_000;
 
@@ -34,10 +35,11 @@ export class ServerApi {
 
   constructor(
     readonly address: string,
+    security: TransportSecurity,
     private readonly deadlineMs = DEFAULT_DEADLINE_MS,
   ) {
     const { e2ee } = loadContract().grpcObject;
-    const credentials = grpc.credentials.createInsecure();
+    const credentials = channelCredentials(address, security);
     // One channel shared by the three services.
     this.accounts = new e2ee.v1.Accounts(address, credentials);
     const channelOverride = this.accounts.getChannel();
