@@ -18,6 +18,18 @@ describe('command-line options', () => {
     });
   });
 
+  it('reads the transport options: plaintext unless --tls or --ca, and --insecure alone', () => {
+    const options = (argv: string[]) => {
+      const parsed = parseArgs(['--id', '+111111111', ...argv]);
+      return parsed.kind === 'run' ? { tls: parsed.options.tls, caFile: parsed.options.caFile, insecure: parsed.options.insecure } : parsed;
+    };
+    expect(options([])).toEqual({ tls: false, caFile: undefined, insecure: false });
+    expect(options(['--tls'])).toEqual({ tls: true, caFile: undefined, insecure: false });
+    expect(options(['--ca', 'ca.pem'])).toEqual({ tls: false, caFile: 'ca.pem', insecure: false });
+    expect(options(['--insecure'])).toEqual({ tls: false, caFile: undefined, insecure: true });
+    expect(options(['--insecure', '--ca=ca.pem'])).toEqual({ kind: 'usage_error', message: '--insecure cannot be combined with --tls or --ca' });
+  });
+
   it('defaults the data folder to ~/.e2ee-chat/<number>/', () => {
     const parsed = parseArgs(['--id', '+111111111']);
     expect(parsed.kind === 'run' && parsed.options.dataDir).toMatch(/\.e2ee-chat\/\+111111111$/);

@@ -2,6 +2,7 @@
 import { rmSync } from 'node:fs';
 import type { ClientEvent } from '../../client/core/api.js';
 import { ChatClient } from '../../client/core/chatClient.js';
+import type { TransportSecurity } from '../../client/core/net/transport.js';
 import { tempDir } from './server.js';
 
 /** Fast reconnects so tests that kill the server do not wait half a minute. */
@@ -57,15 +58,20 @@ export interface TestClient {
   dispose(): Promise<void>;
 }
 
-export async function openTestClient(server: string, number: string, dataDir = tempDir('e2ee-client-')): Promise<TestClient> {
-  const client = await ChatClient.open({ number, dataDir, server, backoff: TEST_BACKOFF });
+export async function openTestClient(
+  server: string,
+  number: string,
+  dataDir = tempDir('e2ee-client-'),
+  transport?: TransportSecurity,
+): Promise<TestClient> {
+  const client = await ChatClient.open({ number, dataDir, server, backoff: TEST_BACKOFF, ...(transport ? { transport } : {}) });
   return {
     client,
     log: new EventLog(client),
     dataDir,
     reopen: async (other = server) => {
       await client.close();
-      return openTestClient(other, number, dataDir);
+      return openTestClient(other, number, dataDir, transport);
     },
     dispose: async () => {
       await client.close();
@@ -75,8 +81,8 @@ export async function openTestClient(server: string, number: string, dataDir = t
 }
 
 /** Opens and registers a client. */
-export async function registeredClient(server: string, number: string): Promise<TestClient> {
-  const test = await openTestClient(server, number);
+export async function registeredClient(server: string, number: string, transport?: TransportSecurity): Promise<TestClient> {
+  const test = await openTestClient(server, number, undefined, transport);
   await test.client.register();
   return test;
 }
