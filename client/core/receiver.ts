@@ -12,6 +12,8 @@
  *   2. Commit, in ONE SQLite transaction for the whole batch: those writes, the
  *      plaintext messages with the delivery receipts they are owed, the status
  *      changes the receipts bring, the processed guids and the failed attempts.
+ *      The WAL is fsynced off the main thread (storage/durability.ts); the step
+ *      ends when the commit is on disk.
  *   3. Ack the batch in one call, so the server drops its copies.
  *   4. Emit events.
  *
@@ -34,6 +36,7 @@ import { isLibSignalError } from './protocol/libsignalErrors.js';
 import { ContentError, decodeContent, type Content, type ReceiptKind } from './protocol/content.js';
 import { openProtocolStores, StoreError, type LocalIdentity, type ProtocolStores } from './protocol/stores.js';
 import { withSession } from './signIn.js';
+import { commitUnflushed, flushCommitted } from './storage/durability.js';
 import {
   isEnvelopeProcessed,
   markEnvelopeFailed,
@@ -78,6 +81,8 @@ export class Receiver {
   /** Steps 0 to 4 for envelopes in arrival order, with one Ack (step 3) after the batch's commit. */
   async handleBatch(envelopes: readonly Envelope__Output[]): Promise<ReceiveOutcome[]> {
     const outcomes = await this.ctx.protocolLock.run(() => this.decryptAndCommit(envelopes));
+    await flushCommitted(this.ctx.db);
+    if (outcomes.some((outcome) => outcome.kind === 'message' || outcome.kind === 'receipt')) failpoint('client.after-commit-before-ack');
     return this.ackAndReport(envelopes, outcomes);
   }
 
@@ -106,12 +111,11 @@ export class Receiver {
     if (decrypted.some((step) => step.kind === 'content')) failpoint('client.after-decrypt-before-commit');
 
     const now = Date.now();
-    const outcomes = db.transaction((): ReceiveOutcome[] => {
+    // Flushed to disk by handleBatch, outside the lock, before the ack.
+    return commitUnflushed(db, (): ReceiveOutcome[] => {
       stores.pending.commit(db, now);
       return envelopes.map((envelope, i) => this.store(envelope, decrypted[i]!, now));
-    })();
-    if (outcomes.some((outcome) => outcome.kind === 'message' || outcome.kind === 'receipt')) failpoint('client.after-commit-before-ack');
-    return outcomes;
+    });
   }
 
   /** Step 2 for one envelope; runs inside the batch's transaction. */

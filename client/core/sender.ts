@@ -25,7 +25,7 @@ import { isLibSignalError } from './protocol/libsignalErrors.js';
 import { encodeContent, type Content, type ReceiptKind } from './protocol/content.js';
 import { addressOf, openProtocolStores, type ProtocolStores } from './protocol/stores.js';
 import { signIn } from './signIn.js';
-import { commitUnflushed } from './storage/database.js';
+import { commitUnflushed, flushCommitted } from './storage/durability.js';
 import { getMessage, insertMessage, latestOutgoingTimestamp, setMessageStatus } from './storage/messageQueries.js';
 import { deleteOutbox, insertOutbox, oldestOutbox, type OutboxRow } from './storage/outboxQueries.js';
 
@@ -135,7 +135,8 @@ export class Sender {
 
     let messageIds: number[];
     try {
-      messageIds = this.ctx.db.transaction(() => {
+      // On disk before it is sent: flushBatch flushes first.
+      messageIds = commitUnflushed(this.ctx.db, () => {
         const now = Date.now();
         stores.pending.commit(this.ctx.db, now);
         return encrypted.map(({ waiting, timestamp, ciphertext }) => {
@@ -145,7 +146,7 @@ export class Sender {
           insertOutbox(this.ctx.db, { guid: randomUUID(), destination: waiting.to, type: ciphertext.type, content: ciphertext.body, clientTimestamp: timestamp, messageId: message.id });
           return message.id;
         });
-      })();
+      });
     } catch (err) {
       for (const { waiting } of encrypted) waiting.reject(err);
       return;
@@ -236,6 +237,8 @@ export class Sender {
     if (batch.length === 0) return false;
     const destination = batch[0]!.destination;
     try {
+      // A ciphertext whose session update could still be lost must not leave: it would be encrypted again.
+      await flushCommitted(this.ctx.db);
       await this.sendBatch(destination, batch);
     } catch (err) {
       const error = ClientError.is(err) ? err : new ClientError('server', describeError(err), { cause: err });
@@ -276,7 +279,7 @@ export class Sender {
 
   private completeBatch(batch: OutboxRow[]): void {
     const sent: ChatMessage[] = [];
-    // Losing this to a power cut only sends the rows again, and the server answers a repeated guid as before.
+    // Never flushed on purpose: losing it to a power cut only sends the rows again, and the server answers a repeated guid as before.
     commitUnflushed(this.ctx.db, () => {
       for (const row of batch) {
         deleteOutbox(this.ctx.db, row.id);
@@ -330,11 +333,12 @@ export class Sender {
     const stores = openProtocolStores(this.ctx.db, this.ctx.local);
     const ciphertext = await this.encryptWith(stores, to, content);
     const clientTimestamp = content.kind === 'data' ? content.timestamp : Date.now();
-    this.ctx.db.transaction(() => {
+    // On disk before it is sent: flushBatch flushes first.
+    commitUnflushed(this.ctx.db, () => {
       stores.pending.commit(this.ctx.db, Date.now());
       alsoCommit(this.ctx.db);
       insertOutbox(this.ctx.db, { guid: randomUUID(), destination: to, type: ciphertext.type, content: ciphertext.body, clientTimestamp, messageId: null });
-    })();
+    });
   }
 
   /** Timestamps name messages in receipts, so ours strictly increase. */

@@ -36,21 +36,6 @@ export function openDatabaseFile(path: string): ClientDatabase {
   }
 }
 
-/**
- * Runs `write` as one transaction that is not flushed to disk on its own: for
- * bookkeeping that an idempotent retry repairs. It survives a crash of the
- * process at once (it is in the WAL), and a power cut from the next ordinary
- * commit on, whose flush of the WAL covers it. Saves an fsync per call.
- */
-export function commitUnflushed<T>(db: ClientDatabase, write: () => T): T {
-  db.pragma('synchronous = NORMAL');
-  try {
-    return db.transaction(write)();
-  } finally {
-    db.pragma('synchronous = FULL');
-  }
-}
-
 export function schemaVersion(db: ClientDatabase): number {
   return db.pragma('user_version', { simple: true }) as number;
 }

@@ -1,0 +1,70 @@
+/**
+ * Commits whose fsync does not block the event loop. The database runs with
+ * synchronous=FULL, so an ordinary commit waits for its fsync on the main
+ * thread. The hot paths (a received batch, a group of sent texts) commit with
+ * synchronous=NORMAL instead, which in WAL mode appends to the WAL without
+ * syncing, then call `flushCommitted` before anything depends on the commit
+ * being on disk (an Ack, a Send): it fsyncs the WAL on libuv's thread pool,
+ * which is what FULL would have done at the commit. Either way the commit
+ * survives a crash of the process at once (it is in the OS's page cache).
+ */
+import { open } from 'node:fs/promises';
+import type { ClientDatabase } from './database.js';
+
+/** Runs `write` as one transaction that is not flushed to disk on its own. */
+export function commitUnflushed<T>(db: ClientDatabase, write: () => T): T {
+  db.pragma('synchronous = NORMAL');
+  try {
+    return db.transaction(write)();
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}
+
+interface FlushState {
+  running: Promise<void> | undefined;
+  next: Promise<void> | undefined;
+}
+
+const flushes = new WeakMap<ClientDatabase, FlushState>();
+
+/**
+ * Resolves once every transaction committed on `db` before the call is on disk.
+ * Callers that ask while an fsync runs share the next one (it may have started
+ * before their commit).
+ */
+export function flushCommitted(db: ClientDatabase): Promise<void> {
+  let state = flushes.get(db);
+  if (!state) {
+    state = { running: undefined, next: undefined };
+    flushes.set(db, state);
+  }
+  const flush = state;
+  const start = (): Promise<void> => {
+    flush.next = undefined;
+    const run: Promise<void> = syncFile(`${db.name}-wal`).finally(() => {
+      if (flush.running === run) flush.running = undefined;
+    });
+    flush.running = run;
+    return run;
+  };
+  if (!flush.running) return start();
+  flush.next ??= flush.running.then(start, start);
+  return flush.next;
+}
+
+async function syncFile(path: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    // No WAL yet: nothing was committed through it.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
