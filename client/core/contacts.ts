@@ -8,6 +8,7 @@ import { BundleError, bundleFromWire, startSession } from './protocol/cipher.js'
 import { isLibSignalError } from './protocol/libsignalErrors.js';
 import { safetyNumber } from './protocol/safetyNumber.js';
 import { openProtocolStores } from './protocol/stores.js';
+import { commitUnflushed } from './storage/durability.js';
 import { ensureConversation } from './storage/messageQueries.js';
 import { getIdentity, putIdentity, setIdentityTrusted } from './storage/protocolQueries.js';
 import { toBytes } from './storage/statements.js';
@@ -36,10 +37,11 @@ export async function startSessionFromBundle(ctx: ClientContext, number: string,
     throw err;
   }
   const now = Date.now();
-  ctx.db.transaction(() => {
+  // Not flushed on its own: until a message from this session is sent (which flushes first), losing it costs only a new bundle.
+  commitUnflushed(ctx.db, () => {
     stores.pending.commit(ctx.db, now);
     ensureConversation(ctx.db, number, now);
-  })();
+  });
 }
 
 /** A contact's key changed: keep the new one, untrusted, and tell the user. */

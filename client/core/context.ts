@@ -12,5 +12,6 @@ export interface ClientContext {
   readonly local: LocalIdentity;
   /** Serializes every operation that reads and writes sessions (see protocol/stores.ts). */
   readonly protocolLock: SerialQueue;
-  emit(event: ClientEvent): void;
+  /** Pass a function for an event that is costly to build (see EventBus.emit). */
+  emit(event: ClientEvent | (() => ClientEvent)): void;
 }

@@ -9,10 +9,13 @@ export class EventBus {
     return () => this.listeners.delete(listener);
   }
 
-  emit(event: ClientEvent): void {
+  /** `event` may be a function that builds it: then it is built only when somebody listens. */
+  emit(event: ClientEvent | (() => ClientEvent)): void {
+    if (this.listeners.size === 0) return;
+    const built = typeof event === 'function' ? event() : event;
     for (const listener of [...this.listeners]) {
       try {
-        listener(event);
+        listener(built);
       } catch {
         // A broken listener is the listener's bug; the client carries on.
       }

@@ -32,7 +32,7 @@ export async function openContext(server: string, number: string, dataDir: strin
   const db = openClientDatabase(dataDir);
   const api = new ServerApi(server, { kind: 'plaintext' });
   const events: ClientEvent[] = [];
-  const ctx: ClientContext = { db, api, local: loadOrCreateIdentity(db, number), protocolLock: new SerialQueue(), emit: (e) => events.push(e) };
+  const ctx: ClientContext = { db, api, local: loadOrCreateIdentity(db, number), protocolLock: new SerialQueue(), emit: (e) => events.push(typeof e === 'function' ? e() : e) };
   try {
     await signIn(ctx);
   } catch (err) {
