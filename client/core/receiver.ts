@@ -38,9 +38,9 @@ import { openProtocolStores, StoreError, type LocalIdentity, type ProtocolStores
 import { withSession } from './signIn.js';
 import { commitUnflushed, flushCommitted } from './storage/durability.js';
 import {
-  isEnvelopeProcessed,
   markEnvelopeFailed,
   markEnvelopeProcessed,
+  processedAmong,
   recordDecryptAttempt,
 } from './storage/envelopeQueries.js';
 import { advanceOutgoingStatus, insertMessage } from './storage/messageQueries.js';
@@ -98,10 +98,11 @@ export class Receiver {
   private async decryptAndCommit(envelopes: readonly Envelope__Output[]): Promise<ReceiveOutcome[]> {
     const { db, local } = this.ctx;
     const stores = openProtocolStores(db, local);
-    const seen = new Set<string>();
+    // Grows as the batch goes, so that a guid twice in one batch is dropped the second time.
+    const seen = processedAmong(db, envelopes.map((envelope) => envelope.guid));
     const decrypted: Decrypted[] = [];
     for (const envelope of envelopes) {
-      if (seen.has(envelope.guid) || isEnvelopeProcessed(db, envelope.guid)) {
+      if (seen.has(envelope.guid)) {
         decrypted.push({ kind: 'already_stored' });
         continue;
       }

@@ -2,8 +2,12 @@
 import type { ClientDatabase } from './database.js';
 import { statement } from './statements.js';
 
-export function isEnvelopeProcessed(db: ClientDatabase, guid: string): boolean {
-  return statement(db, `SELECT 1 FROM processed_envelopes WHERE guid = ?`).get(guid) !== undefined;
+/** Which of `guids` were processed already: one query for a whole batch. */
+export function processedAmong(db: ClientDatabase, guids: readonly string[]): Set<string> {
+  const rows = statement(db, `SELECT guid FROM processed_envelopes WHERE guid IN (SELECT value FROM json_each(?))`).all(
+    JSON.stringify(guids),
+  ) as { guid: string }[];
+  return new Set(rows.map((row) => row.guid));
 }
 
 export function markEnvelopeProcessed(db: ClientDatabase, guid: string, now: number): void {
