@@ -1,6 +1,6 @@
 /**
  * Fills a stopped server's database for the scale step, through the server's
- * own storage module (openDatabase, insertAccount, insertEnvelope): filler
+ * own storage module (openDatabase, insertAccount, insertEnvelopes): filler
  * recipients, then envelopes dealt round-robin over all recipients so each
  * queue is spread through the table as it would be after real traffic.
  */
@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { PrivateKey } from '@signalapp/libsignal-client';
 import { findAccountByNumber, insertAccount } from '../../server/storage/accounts.js';
 import { openDatabase } from '../../server/storage/database.js';
-import { insertEnvelope } from '../../server/storage/mailbox.js';
+import { insertEnvelopes } from '../../server/storage/mailbox.js';
 import { PAYLOAD_BYTES } from '../config.js';
 
 const ROWS_PER_TRANSACTION = 10_000;
@@ -41,8 +41,9 @@ export function seedQueues(dbPath: string, plan: SeedPlan, report: (inserted: nu
 
     const content = Buffer.alloc(PAYLOAD_BYTES, 0x5a);
     const insertRange = db.transaction((first: number, last: number) => {
+      const envelopes = [];
       for (let i = first; i < last; i += 1) {
-        insertEnvelope(db, {
+        envelopes.push({
           guid: randomUUID(),
           destinationId: recipientIds[i % recipientIds.length] as number,
           source: SENDER,
@@ -53,6 +54,7 @@ export function seedQueues(dbPath: string, plan: SeedPlan, report: (inserted: nu
           serverTimestamp: now,
         });
       }
+      insertEnvelopes(db, envelopes);
     });
     for (let first = 0; first < plan.envelopes; first += ROWS_PER_TRANSACTION) {
       insertRange(first, Math.min(first + ROWS_PER_TRANSACTION, plan.envelopes));

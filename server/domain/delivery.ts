@@ -28,6 +28,7 @@ export class DeliveryStream {
   private readonly queuedAtStart: number;
   private queueEmptySent = false;
   private waitingForDrain = false;
+  private pumpScheduled = false;
   private closed = false;
 
   constructor(
@@ -64,11 +65,24 @@ export class DeliveryStream {
     }
   }
 
+  /**
+   * Asks for a pump on the next turn: the acks and commits of one turn then
+   * cost one read of the queue, not one each.
+   */
+  wake(): void {
+    if (this.pumpScheduled || this.closed) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
   /** Acked envelopes leave the in-flight window, making room for more. */
   acked(guids: readonly string[]): void {
     let freed = false;
     for (const guid of guids) freed = this.inFlight.delete(guid) || freed;
-    if (freed) this.pump();
+    if (freed) this.wake();
   }
 
   close(why: StreamEnd): void {

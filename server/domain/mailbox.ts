@@ -107,7 +107,7 @@ export class MailboxService {
       end,
     );
     this.streams.set(account.id, stream);
-    const stopListening = this.notifier.listen(account.id, () => stream.pump());
+    const stopListening = this.notifier.listen(account.id, () => stream.wake());
     const detach = () => {
       stopListening();
       if (this.streams.get(account.id) === stream) this.streams.delete(account.id);

@@ -22,8 +22,9 @@ import {
   deleteEnvelopesOlderThan,
   deleteSendReceiptsOlderThan,
   findSendReceipt,
-  insertEnvelope,
+  insertEnvelopes,
   insertSendReceipt,
+  type NewEnvelope,
 } from '../storage/mailbox.js';
 import { deleteExpiredTokens, deleteTokensOf, insertToken } from '../storage/tokens.js';
 import { failpoint } from '../failpoints.js';
@@ -133,7 +134,7 @@ function messageDigest(destination: string, m: OutgoingMessage): Buffer {
  */
 function storeEnvelopes(db: Db, s: StoreArgs): { guids: string[]; serverTimestamp: number } {
   const guids: string[] = [];
-  let fresh = 0;
+  const fresh: NewEnvelope[] = [];
   let repeatedAt: number | undefined;
   for (const message of s.messages) {
     const digest = message.guid === '' ? undefined : messageDigest(s.destination, message);
@@ -147,7 +148,7 @@ function storeEnvelopes(db: Db, s: StoreArgs): { guids: string[]; serverTimestam
       continue;
     }
     const envelopeGuid = randomUUID();
-    insertEnvelope(db, {
+    fresh.push({
       guid: envelopeGuid,
       destinationId: s.recipientId,
       source: s.source,
@@ -161,14 +162,14 @@ function storeEnvelopes(db: Db, s: StoreArgs): { guids: string[]; serverTimestam
       insertSendReceipt(db, { sourceId: s.sourceId, clientGuid: message.guid, digest, envelopeGuid, serverTimestamp: s.now });
     }
     guids.push(envelopeGuid);
-    fresh++;
   }
+  insertEnvelopes(db, fresh);
   // Checked against the count the inserts produced; the throw undoes them.
-  if (fresh > 0 && (findAccountById(db, s.recipientId)?.queued ?? 0) > s.queueCap) {
+  if (fresh.length > 0 && (findAccountById(db, s.recipientId)?.queued ?? 0) > s.queueCap) {
     throw new Rejection({ kind: 'queue_full', message: "recipient's queue is full" });
   }
   // A pure repeat answers exactly as the first call did.
-  return { guids, serverTimestamp: fresh === 0 && repeatedAt !== undefined ? repeatedAt : s.now };
+  return { guids, serverTimestamp: fresh.length === 0 && repeatedAt !== undefined ? repeatedAt : s.now };
 }
 
 function ackEnvelopes(db: Db, a: { accountId: number; guids: string[] }): number {

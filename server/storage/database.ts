@@ -39,6 +39,9 @@ export function openDatabase(path: string, opts: { maxBytes?: number } = {}): Db
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // Savepoints of a group commit keep statement journals in memory, not in temp files.
+    db.pragma('temp_store = MEMORY');
+    db.pragma('cache_size = -32000'); // 32 MiB of pages
     migrate(db);
     ensureServerId(db);
     if (opts.maxBytes) {

@@ -45,15 +45,24 @@ const toEnvelope = (row: EnvelopeRow): StoredEnvelope => ({
   serverTimestamp: row.server_timestamp,
 });
 
-/** Stores one envelope and counts it in the recipient's queue. Returns its id (the queue order). */
-export function insertEnvelope(db: Db, e: NewEnvelope): number {
-  const result = stmt(
+/** Stores envelopes in order and counts them in their recipients' queues (one update per recipient). */
+export function insertEnvelopes(db: Db, envelopes: readonly NewEnvelope[]): void {
+  const insert = stmt(
     db,
     `INSERT INTO envelopes (guid, destination_id, source, source_device, type, content, client_timestamp, server_timestamp)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(e.guid, e.destinationId, e.source, e.sourceDevice, e.type, e.content, e.clientTimestamp, e.serverTimestamp);
-  stmt(db, 'UPDATE accounts SET queued = queued + 1 WHERE id = ?').run(e.destinationId);
-  return Number(result.lastInsertRowid);
+  );
+  const perRecipient = new Map<number, number>();
+  for (const e of envelopes) {
+    insert.run(e.guid, e.destinationId, e.source, e.sourceDevice, e.type, e.content, e.clientTimestamp, e.serverTimestamp);
+    perRecipient.set(e.destinationId, (perRecipient.get(e.destinationId) ?? 0) + 1);
+  }
+  const count = stmt(db, 'UPDATE accounts SET queued = queued + ? WHERE id = ?');
+  for (const [destinationId, n] of perRecipient) count.run(n, destinationId);
+}
+
+export function insertEnvelope(db: Db, envelope: NewEnvelope): void {
+  insertEnvelopes(db, [envelope]);
 }
 
 /** The recipient's envelopes after `afterId` in stored order, skipping ones stored before `notBefore`. */
