@@ -51,6 +51,7 @@ describe('server database', () => {
     ['a queue page', 'SELECT id FROM envelopes WHERE destination_id = 1 AND id > 0 AND server_timestamp >= 0 ORDER BY id LIMIT 10', 'envelopes_by_destination'],
     ['an ack', "DELETE FROM envelopes WHERE guid = 'x' AND destination_id = 1", 'sqlite_autoindex_envelopes_1'],
     ['the expiry sweep', 'DELETE FROM envelopes WHERE server_timestamp < 5', 'envelopes_by_age'],
+    ['the expiry sweep\'s count per recipient', 'SELECT destination_id, COUNT(*) AS n FROM envelopes WHERE server_timestamp < 5 GROUP BY destination_id', 'COVERING INDEX envelopes_by_age'],
     ['a token lookup', "SELECT account_id FROM auth_tokens WHERE token_hash = x'00' AND expires_at > 0", 'PRIMARY KEY'],
   ])('uses an index for %s', (_name, sql, index) => {
     const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('\n');
