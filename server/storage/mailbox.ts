@@ -99,14 +99,15 @@ export function deleteEnvelopes(db: Db, destinationId: number, guids: readonly s
 
 /** Drops envelopes stored before `cutoff`, keeping each recipient's queue count right. */
 export function deleteEnvelopesOlderThan(db: Db, cutoff: number): number {
-  const perDestination = stmt(
-    db,
-    'SELECT destination_id, COUNT(*) AS n FROM envelopes WHERE server_timestamp < ? GROUP BY destination_id',
-  ).all(cutoff) as { destination_id: number; n: number }[];
-  for (const { destination_id, n } of perDestination) {
-    stmt(db, 'UPDATE accounts SET queued = queued - ? WHERE id = ?').run(n, destination_id);
-  }
-  return stmt(db, 'DELETE FROM envelopes WHERE server_timestamp < ?').run(cutoff).changes;
+  // RETURNING instead of a GROUP BY: the delete walks the age index only.
+  const dropped = stmt(db, 'DELETE FROM envelopes WHERE server_timestamp < ? RETURNING destination_id').all(cutoff) as {
+    destination_id: number;
+  }[];
+  const perRecipient = new Map<number, number>();
+  for (const { destination_id } of dropped) perRecipient.set(destination_id, (perRecipient.get(destination_id) ?? 0) + 1);
+  const uncount = stmt(db, 'UPDATE accounts SET queued = queued - ? WHERE id = ?');
+  for (const [destinationId, n] of perRecipient) uncount.run(n, destinationId);
+  return dropped.length;
 }
 
 export interface SendReceipt {

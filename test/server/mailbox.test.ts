@@ -192,6 +192,26 @@ describe('Ack limits', () => {
   });
 });
 
+describe('30-day expiry', () => {
+  it('never hands out an envelope older than 30 days', async () => {
+    let offsetMs = 0;
+    const aging = await startTestServer({ rateLimits: false, clock: { now: () => Date.now() + offsetMs } });
+    const s = connect(aging.address);
+    try {
+      const alice = await register(s, freshNumber());
+      const bob = await register(s, freshNumber());
+      await send(s, alice.auth, bob.number, [message('soon stale')]);
+      offsetMs = 30 * 24 * 3600_000 + 1000;
+      const later = await register(s, bob.number, bob.keys); // a fresh token: the old one expired long ago
+      const page = await fetch(s, later.auth);
+      expect(page.envelopes).toEqual([]);
+    } finally {
+      s.close();
+      await aging.stop();
+    }
+  });
+});
+
 describe('queue cap', () => {
   it('refuses a Send that would pass the cap with RESOURCE_EXHAUSTED and stores none of it', async () => {
     const capped = await startTestServer({ rateLimits: false, queueCap: 5 });
