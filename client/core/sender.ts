@@ -91,7 +91,11 @@ export class Sender {
   private async encryptWaitingTexts(): Promise<void> {
     try {
       while (this.waitingTexts.length > 0) {
-        await this.ctx.protocolLock.run(() => this.encryptGroup(this.waitingTexts.splice(0, MAX_GROUP_TEXTS)));
+        await this.ctx.protocolLock.run(async () => {
+          const group = this.waitingTexts.splice(0, MAX_GROUP_TEXTS);
+          // A text already settled ignores this; an unexpected failure must not leave the others waiting forever.
+          await this.encryptGroup(group).catch((err: unknown) => group.forEach((waiting) => waiting.reject(err)));
+        });
       }
     } finally {
       this.encryptingTexts = undefined;
