@@ -106,6 +106,13 @@ describe('uiReducer', () => {
     expect(visibleConversations(state)).toEqual([summary(BOB, 30, 2), summary(CAROL, 20, 0)]);
   });
 
+  it('clears the unread count of the first conversation, which opens by itself', () => {
+    const empty = initialUiState({ ownNumber: ME, serverAddress: '127.0.0.1:1', registered: true, connection: { state: 'offline' }, conversations: [] });
+    const state = uiReducer(empty, { type: 'clientEvents', events: [], conversations: [summary(BOB, 30, 1)] });
+    expect(state.open).toBe(BOB);
+    expect(visibleConversations(state)).toEqual([summary(BOB, 30, 0)]);
+  });
+
   it('appends live messages to a loaded history once, even when the history read raced the event', () => {
     const incoming: ChatMessage = { id: 7, conversation: BOB, direction: 'incoming', sender: BOB, text: 'hi', timestamp: 5, storedAt: 5 };
     const event = { event: 'message', from: BOB, text: 'hi', timestamp: 5, id: 7 } as const;

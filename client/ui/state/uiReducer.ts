@@ -139,13 +139,15 @@ function applyEvent(state: UiState, event: ClientEvent): UiState {
 
 /** Takes the core's list; the conversation on screen has nothing unread (its read receipts are on their way). */
 function withConversations(state: UiState, conversations: ConversationSummary[]): UiState {
-  const onScreen = state.panel.kind === 'none' ? state.open : undefined;
+  // The first conversation to arrive opens by itself, and is then on screen too.
+  const open = state.open ?? sortByActivity(conversations)[0]?.number;
+  const onScreen = state.panel.kind === 'none' ? open : undefined;
   const listed = new Set(conversations.map((c) => c.number));
   return {
     ...state,
     conversations: sortByActivity(conversations.map((c) => (c.number === onScreen ? { ...c, unread: 0 } : c))),
     started: state.started.filter((c) => !listed.has(c.number)),
-    open: state.open ?? sortByActivity(conversations)[0]?.number,
+    open,
   };
 }
 
