@@ -39,7 +39,7 @@ import { withSession } from './signIn.js';
 import { commitUnflushed, flushCommitted } from './storage/durability.js';
 import {
   markEnvelopeFailed,
-  markEnvelopeProcessed,
+  markEnvelopesProcessed,
   processedAmong,
   recordDecryptAttempt,
 } from './storage/envelopeQueries.js';
@@ -115,11 +115,14 @@ export class Receiver {
     // Flushed to disk by handleBatch, outside the lock, before the ack.
     return commitUnflushed(db, (): ReceiveOutcome[] => {
       stores.pending.commit(db, now);
-      return envelopes.map((envelope, i) => this.store(envelope, decrypted[i]!, now));
+      const outcomes = envelopes.map((envelope, i) => this.store(envelope, decrypted[i]!, now));
+      const stored = envelopes.filter((_, i) => decrypted[i]!.kind === 'content' || decrypted[i]!.kind === 'replay');
+      markEnvelopesProcessed(db, stored.map((envelope) => envelope.guid), now);
+      return outcomes;
     });
   }
 
-  /** Step 2 for one envelope; runs inside the batch's transaction. */
+  /** Step 2 for one envelope, but for its processed guid (marked with the batch's); runs inside the batch's transaction. */
   private store(envelope: Envelope__Output, decrypted: Decrypted, now: number): ReceiveOutcome {
     const { db } = this.ctx;
     const from = envelope.source;
@@ -127,7 +130,6 @@ export class Receiver {
       case 'already_stored':
         return { kind: 'duplicate', replay: false };
       case 'replay':
-        markEnvelopeProcessed(db, envelope.guid, now);
         return { kind: 'duplicate', replay: true };
       case 'undecryptable': {
         const attempts = recordDecryptAttempt(db, envelope.guid, from, decrypted.reason, now);
@@ -136,7 +138,6 @@ export class Receiver {
         return { kind: 'failed', reason: decrypted.reason };
       }
       case 'content': {
-        markEnvelopeProcessed(db, envelope.guid, now);
         const { content, identityChanged } = decrypted;
         if (content.kind === 'data') {
           const message = insertMessage(db, { conversation: from, direction: 'incoming', sender: from, text: content.text, timestamp: content.timestamp, storedAt: now });

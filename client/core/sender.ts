@@ -26,7 +26,7 @@ import { encodeContent, type Content, type ReceiptKind } from './protocol/conten
 import { addressOf, openProtocolStores, type ProtocolStores } from './protocol/stores.js';
 import { signIn } from './signIn.js';
 import { commitUnflushed, flushCommitted } from './storage/durability.js';
-import { getMessage, insertMessage, latestOutgoingTimestamp, setMessageStatus } from './storage/messageQueries.js';
+import { getMessage, insertMessage, latestOutgoingTimestamp, markSent, setMessageStatus } from './storage/messageQueries.js';
 import { deleteOutbox, insertOutbox, oldestOutbox, type OutboxRow } from './storage/outboxQueries.js';
 
 /** Text limit, well inside the server's 96 KiB content limit after padding and encryption. */
@@ -282,18 +282,10 @@ export class Sender {
   }
 
   private completeBatch(batch: OutboxRow[]): void {
-    const sent: ChatMessage[] = [];
     // Never flushed on purpose: losing it to a power cut only sends the rows again, and the server answers a repeated guid as before.
-    commitUnflushed(this.ctx.db, () => {
-      for (const row of batch) {
-        deleteOutbox(this.ctx.db, row.id);
-        const message = row.messageId === null ? undefined : getMessage(this.ctx.db, row.messageId);
-        // A receipt may already have moved it past 'sent'.
-        if (message?.status === 'sending') {
-          setMessageStatus(this.ctx.db, message.id, 'sent', null);
-          sent.push(message);
-        }
-      }
+    const sent = commitUnflushed(this.ctx.db, () => {
+      deleteOutbox(this.ctx.db, batch.map((row) => row.id));
+      return markSent(this.ctx.db, batch.flatMap((row) => (row.messageId === null ? [] : [row.messageId])));
     });
     for (const message of sent) {
       this.ctx.emit({ event: 'sent', to: message.conversation, timestamp: message.timestamp });
@@ -305,8 +297,8 @@ export class Sender {
   private failBatch(batch: OutboxRow[], error: ClientError): void {
     const failed: ChatMessage[] = [];
     this.ctx.db.transaction(() => {
+      deleteOutbox(this.ctx.db, batch.map((row) => row.id));
       for (const row of batch) {
-        deleteOutbox(this.ctx.db, row.id);
         const message = row.messageId === null ? undefined : getMessage(this.ctx.db, row.messageId);
         if (message) {
           setMessageStatus(this.ctx.db, message.id, 'failed', error.message);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadOrCreateIdentity } from '../../client/core/account.js';
 import { ClientError } from '../../client/core/errors.js';
 import { DATABASE_FILE, openClientDatabase, openDatabaseFile, schemaVersion, type ClientDatabase } from '../../client/core/storage/database.js';
-import { markEnvelopeFailed, markEnvelopeProcessed, processedAmong, recordDecryptAttempt } from '../../client/core/storage/envelopeQueries.js';
+import { markEnvelopeFailed, markEnvelopesProcessed, processedAmong, recordDecryptAttempt } from '../../client/core/storage/envelopeQueries.js';
 import {
   advanceOutgoingStatus,
   insertMessage,
@@ -112,7 +112,7 @@ describe('client database', () => {
       expect(recordDecryptAttempt(db, 'g1', '+2', 'bad', 2)).toBe(2);
       expect(processedAmong(db, ['g1'])).toEqual(new Set());
       markEnvelopeFailed(db, 'g1', 3);
-      markEnvelopeProcessed(db, 'g2', 3);
+      markEnvelopesProcessed(db, ['g2'], 3);
       expect(processedAmong(db, ['g0', 'g1', 'g2'])).toEqual(new Set(['g1', 'g2']));
     } finally {
       db.close();
@@ -122,6 +122,8 @@ describe('client database', () => {
   it.each([
     [`SELECT id FROM messages WHERE conversation = '+2' AND id < 100 ORDER BY id DESC LIMIT 50`, 'messages_by_conversation'],
     [`SELECT id FROM messages WHERE conversation = '+2' AND direction = 'outgoing' AND timestamp = 5`, 'messages_by_timestamp'],
+    [`UPDATE messages SET status = 'read' WHERE conversation = '+2' AND direction = 'outgoing' AND timestamp IN (SELECT value FROM json_each('[5,6]'))`, 'messages_by_timestamp'],
+    [`UPDATE messages SET status = 'sent' WHERE id IN (SELECT value FROM json_each('[1,2]')) AND status = 'sending'`, 'INTEGER PRIMARY KEY'],
     [`SELECT guid FROM processed_envelopes WHERE guid IN (SELECT value FROM json_each('["x","y"]'))`, 'PRIMARY KEY'],
     [`SELECT record FROM sessions WHERE address = '+2.1'`, 'sqlite_autoindex_sessions_1'],
   ])('uses an index: %s', (sql, index) => {

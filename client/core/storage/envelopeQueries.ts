@@ -10,9 +10,12 @@ export function processedAmong(db: ClientDatabase, guids: readonly string[]): Se
   return new Set(rows.map((row) => row.guid));
 }
 
-export function markEnvelopeProcessed(db: ClientDatabase, guid: string, now: number): void {
-  statement(db, `INSERT OR IGNORE INTO processed_envelopes (guid, processed_at) VALUES (?, ?)`).run(guid, now);
-  statement(db, `DELETE FROM failed_envelopes WHERE guid = ? AND failed = 0`).run(guid);
+/** Remembers a batch's stored envelopes, and forgets the failed attempts some of them had before. */
+export function markEnvelopesProcessed(db: ClientDatabase, guids: readonly string[], now: number): void {
+  if (guids.length === 0) return;
+  const list = JSON.stringify(guids);
+  statement(db, `INSERT OR IGNORE INTO processed_envelopes (guid, processed_at) SELECT value, ? FROM json_each(?)`).run(now, list);
+  statement(db, `DELETE FROM failed_envelopes WHERE failed = 0 AND guid IN (SELECT value FROM json_each(?))`).run(list);
 }
 
 /** The server keeps envelopes at most 30 days, so older guids can never come back. */

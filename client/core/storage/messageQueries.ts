@@ -71,11 +71,16 @@ export function latestOutgoingTimestamp(db: ClientDatabase): number {
   return row.ts ?? 0;
 }
 
-const STATUS_RANK: Record<DeliveryStatus, number> = { failed: 0, sending: 1, sent: 2, delivered: 3, read: 4 };
+/** The statuses a receipt may move forward from (status only moves forward: sent -> delivered -> read). */
+const ADVANCES_FROM: Record<'delivered' | 'read', readonly DeliveryStatus[]> = {
+  delivered: ['sending', 'sent'],
+  read: ['sending', 'sent', 'delivered'],
+};
 
 /**
- * Applies a receipt to our outgoing messages in one conversation. Status only
- * moves forward (sent -> delivered -> read); returns the messages that changed.
+ * Applies a receipt to our outgoing messages in one conversation, in one
+ * statement; returns the messages that changed, oldest first. A receipt proves
+ * the message arrived, even if our Send reply was lost ('sending').
  */
 export function advanceOutgoingStatus(
   db: ClientDatabase,
@@ -83,21 +88,24 @@ export function advanceOutgoingStatus(
   timestamps: readonly number[],
   status: 'delivered' | 'read',
 ): ChatMessage[] {
-  const changed: ChatMessage[] = [];
-  const find = statement(
+  const rows = statement(
     db,
-    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation = ? AND direction = 'outgoing' AND timestamp = ?`,
-  );
-  for (const timestamp of timestamps) {
-    for (const row of find.all(conversation, timestamp) as MessageRow[]) {
-      // A receipt proves the message arrived, even if our Send reply was lost ('sending').
-      if (row.status !== null && row.status !== 'failed' && STATUS_RANK[row.status] < STATUS_RANK[status]) {
-        setMessageStatus(db, row.id, status, null);
-        changed.push({ ...toMessage(row), status });
-      }
-    }
-  }
-  return changed;
+    `UPDATE messages SET status = ?, error = NULL
+      WHERE conversation = ? AND direction = 'outgoing'
+        AND timestamp IN (SELECT value FROM json_each(?)) AND status IN (SELECT value FROM json_each(?))
+      RETURNING ${MESSAGE_COLUMNS}`,
+  ).all(status, conversation, JSON.stringify(timestamps), JSON.stringify(ADVANCES_FROM[status])) as MessageRow[];
+  return rows.map(toMessage).sort((x, y) => x.id - y.id);
+}
+
+/** Our messages the server accepted: 'sending' becomes 'sent' (a receipt may have moved one further already). */
+export function markSent(db: ClientDatabase, ids: readonly number[]): ChatMessage[] {
+  const rows = statement(
+    db,
+    `UPDATE messages SET status = 'sent', error = NULL WHERE id IN (SELECT value FROM json_each(?)) AND status = 'sending'
+      RETURNING ${MESSAGE_COLUMNS}`,
+  ).all(JSON.stringify(ids)) as MessageRow[];
+  return rows.map(toMessage).sort((x, y) => x.id - y.id);
 }
 
 export function listConversations(db: ClientDatabase): ConversationSummary[] {

@@ -30,6 +30,6 @@ export function oldestOutbox(db: ClientDatabase, limit: number): OutboxRow[] {
   ).all(limit) as OutboxRow[];
 }
 
-export function deleteOutbox(db: ClientDatabase, id: number): void {
-  statement(db, `DELETE FROM outbox WHERE id = ?`).run(id);
+export function deleteOutbox(db: ClientDatabase, ids: readonly number[]): void {
+  statement(db, `DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(ids));
 }

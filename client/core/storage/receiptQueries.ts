@@ -30,6 +30,9 @@ export function listOwedReceipts(db: ClientDatabase): OwedReceipts[] {
 }
 
 export function settleOwedReceipts(db: ClientDatabase, owed: OwedReceipts): void {
-  const remove = statement(db, `DELETE FROM owed_receipts WHERE conversation = ? AND type = ? AND timestamp = ?`);
-  for (const timestamp of owed.timestamps) remove.run(owed.conversation, owed.type, timestamp);
+  statement(db, `DELETE FROM owed_receipts WHERE conversation = ? AND type = ? AND timestamp IN (SELECT value FROM json_each(?))`).run(
+    owed.conversation,
+    owed.type,
+    JSON.stringify(owed.timestamps),
+  );
 }
