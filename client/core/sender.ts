@@ -145,9 +145,22 @@ export class Sender {
         stores.pending.commit(this.ctx.db, now);
         return encrypted.map(({ waiting, timestamp, ciphertext }) => {
           const message = insertMessage(this.ctx.db, {
-            conversation: waiting.to, direction: 'outgoing', sender: this.ctx.local.number, text: waiting.text, timestamp, storedAt: now, status: 'sending',
+            conversation: waiting.to,
+            direction: 'outgoing',
+            sender: this.ctx.local.number,
+            text: waiting.text,
+            timestamp,
+            storedAt: now,
+            status: 'sending',
           });
-          insertOutbox(this.ctx.db, { guid: randomUUID(), destination: waiting.to, type: ciphertext.type, content: ciphertext.body, clientTimestamp: timestamp, messageId: message.id });
+          insertOutbox(this.ctx.db, {
+            guid: randomUUID(),
+            destination: waiting.to,
+            type: ciphertext.type,
+            content: ciphertext.body,
+            clientTimestamp: timestamp,
+            messageId: message.id,
+          });
           return message.id;
         });
       });
