@@ -10,14 +10,16 @@
  */
 import { open } from 'node:fs/promises';
 import type { ClientDatabase } from './database.js';
+import { statement } from './statements.js';
 
 /** Runs `write` as one transaction that is not flushed to disk on its own. */
 export function commitUnflushed<T>(db: ClientDatabase, write: () => T): T {
-  db.pragma('synchronous = NORMAL');
+  // Prepared once: db.pragma() would prepare the statement again on every call.
+  statement(db, 'PRAGMA synchronous = NORMAL').run();
   try {
     return db.transaction(write)();
   } finally {
-    db.pragma('synchronous = FULL');
+    statement(db, 'PRAGMA synchronous = FULL').run();
   }
 }
 
