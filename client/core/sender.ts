@@ -1,7 +1,7 @@
 /**
  * Sending. Encrypting advances the ratchet, so the session update and the
- * ciphertext are committed together (with the message row) in one transaction
- * before anything goes on the wire. The outbox row is then sent with its guid
+ * ciphertext are committed together (with the message row) in one transaction,
+ * and that commit is on disk before anything goes on the wire. The outbox row is then sent with its guid
  * (the server's idempotency key) until the server accepts it; after a crash or
  * a lost connection the same ciphertext goes again with the same guid, never a
  * second encryption.

@@ -1,12 +1,13 @@
 /**
  * Commits whose fsync does not block the event loop. The database runs with
  * synchronous=FULL, so an ordinary commit waits for its fsync on the main
- * thread. The hot paths (a received batch, a group of sent texts) commit with
- * synchronous=NORMAL instead, which in WAL mode appends to the WAL without
- * syncing, then call `flushCommitted` before anything depends on the commit
- * being on disk (an Ack, a Send): it fsyncs the WAL on libuv's thread pool,
- * which is what FULL would have done at the commit. Either way the commit
- * survives a crash of the process at once (it is in the OS's page cache).
+ * thread. `commitUnflushed` commits with synchronous=NORMAL instead, which in
+ * WAL mode appends to the WAL without syncing; the commit then survives a crash
+ * of the process at once (it is in the OS's page cache), and a power cut once
+ * the WAL is synced. `flushCommitted` syncs it on libuv's thread pool, which is
+ * what FULL would have done at the commit: callers wait for it before anything
+ * depends on the commit being on disk (an Ack, a Send). Bookkeeping that a
+ * retry repairs (a sent mark, a new session) is left for the next flush.
  */
 import { open } from 'node:fs/promises';
 import type { ClientDatabase } from './database.js';
