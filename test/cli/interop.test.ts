@@ -6,11 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   CiphertextMessageType,
-  KEMPublicKey,
-  PreKeyBundle,
   PreKeySignalMessage,
   ProtocolAddress,
-  PublicKey,
   SignalMessage,
   processPreKeyBundle,
   signalDecrypt,
@@ -30,7 +27,7 @@ import type { SendRequest } from '../../proto/generated/e2ee/v1/SendRequest.js';
 import { runClient } from '../helpers/clientProcess.js';
 import { memoryDevice, type MemoryDevice } from '../helpers/memoryStores.js';
 import { spawnServer, tempDir, type ChildServer } from '../helpers/server.js';
-import { call, connect, makeDeviceKeys, register, type Stubs, type TestAccount } from '../helpers/wire.js';
+import { bundleFromWire, call, connect, makeDeviceKeys, register, type Stubs, type TestAccount } from '../helpers/wire.js';
 
 const THIRD_PARTY = '+15551230001';
 const OURS = '+15551230002';
@@ -66,7 +63,7 @@ describe('a third-party client written from API.md', () => {
     stubs = connect(server.address);
     const keys = makeDeviceKeys();
     account = await register(stubs, THIRD_PARTY, keys);
-    device = memoryDevice(THIRD_PARTY, keys);
+    device = await memoryDevice(THIRD_PARTY, keys);
     expect((await runClient(ours('register'))).code).toBe(0);
   });
 
@@ -95,19 +92,7 @@ describe('a third-party client written from API.md', () => {
   it('sends to our client, which shows the message', async () => {
     const bundle = await call<GetPreKeyBundleRequest, PreKeyBundle__Output>(stubs.keys, stubs.keys.GetPreKeyBundle, { number: OURS }, account.auth);
     await processPreKeyBundle(
-      PreKeyBundle.new(
-        bundle.registration_id,
-        bundle.device_id,
-        bundle.pre_key ? bundle.pre_key.id : null,
-        bundle.pre_key ? PublicKey.deserialize(u8(bundle.pre_key.public_key)) : null,
-        bundle.signed_pre_key!.id,
-        PublicKey.deserialize(u8(bundle.signed_pre_key!.public_key)),
-        u8(bundle.signed_pre_key!.signature),
-        PublicKey.deserialize(u8(bundle.identity_key)),
-        bundle.kyber_pre_key!.id,
-        KEMPublicKey.deserialize(u8(bundle.kyber_pre_key!.public_key)),
-        u8(bundle.kyber_pre_key!.signature),
-      ),
+      bundleFromWire(bundle),
       ourAddress,
       device.address,
       device.sessions,

@@ -10,21 +10,14 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import Database from 'better-sqlite3';
-import {
-  CiphertextMessageType,
-  KEMPublicKey,
-  PreKeyBundle,
-  PublicKey,
-  processPreKeyBundle,
-  signalEncrypt,
-} from '@signalapp/libsignal-client';
+import { CiphertextMessageType, processPreKeyBundle, signalEncrypt } from '@signalapp/libsignal-client';
 import type { FetchResponse__Output } from '../../proto/generated/e2ee/v1/FetchResponse.js';
 import type { PreKeyBundle__Output } from '../../proto/generated/e2ee/v1/PreKeyBundle.js';
 import type { PreKeyCount__Output } from '../../proto/generated/e2ee/v1/PreKeyCount.js';
 import type { SendResponse__Output } from '../../proto/generated/e2ee/v1/SendResponse.js';
 import { memoryDevice } from '../helpers/memoryStores.js';
 import { spawnServer, tempDir, type ChildServer } from '../helpers/server.js';
-import { call, connect, freshNumber, makeDeviceKeys, register, subscribe, type Stubs } from '../helpers/wire.js';
+import { bundleFromWire, call, connect, freshNumber, makeDeviceKeys, register, subscribe, type Stubs } from '../helpers/wire.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -175,14 +168,11 @@ describe('server under pressure', () => {
     const bobKeys = makeDeviceKeys();
     const alice = await register(stubs, freshNumber(), aliceKeys);
     const bob = await register(stubs, freshNumber(), bobKeys);
-    const aliceDevice = memoryDevice(alice.number, aliceKeys);
-    const bobDevice = memoryDevice(bob.number, bobKeys);
+    const aliceDevice = await memoryDevice(alice.number, aliceKeys);
+    const bobDevice = await memoryDevice(bob.number, bobKeys);
     const b = await call<object, PreKeyBundle__Output>(stubs.keys, stubs.keys.GetPreKeyBundle, { number: bob.number }, alice.auth);
-    const u8 = (x: Buffer) => new Uint8Array(x);
     await processPreKeyBundle(
-      PreKeyBundle.new(b.registration_id, b.device_id, b.pre_key!.id, PublicKey.deserialize(u8(b.pre_key!.public_key)), b.signed_pre_key!.id,
-        PublicKey.deserialize(u8(b.signed_pre_key!.public_key)), u8(b.signed_pre_key!.signature), PublicKey.deserialize(u8(b.identity_key)),
-        b.kyber_pre_key!.id, KEMPublicKey.deserialize(u8(b.kyber_pre_key!.public_key)), u8(b.kyber_pre_key!.signature)),
+      bundleFromWire(b),
       bobDevice.address, aliceDevice.address, aliceDevice.sessions, aliceDevice.identities,
     );
     const plaintext = 'the-secret-plaintext-7f3a';

@@ -6,8 +6,10 @@ import * as grpc from '@grpc/grpc-js';
 import {
   IdentityKeyPair,
   KEMKeyPair,
+  KEMPublicKey,
+  PreKeyBundle,
   PrivateKey,
-  type PublicKey,
+  PublicKey,
 } from '@signalapp/libsignal-client';
 import { loadContract } from '../../proto/loader.js';
 import type { AccountsClient } from '../../proto/generated/e2ee/v1/Accounts.js';
@@ -17,6 +19,7 @@ import type { Challenge__Output } from '../../proto/generated/e2ee/v1/Challenge.
 import type { ChallengeRequest } from '../../proto/generated/e2ee/v1/ChallengeRequest.js';
 import type { Envelope__Output } from '../../proto/generated/e2ee/v1/Envelope.js';
 import type { MailboxEvent__Output } from '../../proto/generated/e2ee/v1/MailboxEvent.js';
+import type { PreKeyBundle__Output } from '../../proto/generated/e2ee/v1/PreKeyBundle.js';
 import type { RegisterRequest } from '../../proto/generated/e2ee/v1/RegisterRequest.js';
 import type { Session__Output } from '../../proto/generated/e2ee/v1/Session.js';
 
@@ -222,4 +225,22 @@ export function subscribe(stubs: Stubs, auth: grpc.Metadata): StreamWatch {
 /** Flips the lowest bit of one byte, in place. */
 export function flipBit(bytes: Uint8Array, index: number): void {
   bytes[index] = bytes[index]! ^ 1;
+}
+
+/** A bundle from the wire as libsignal's PreKeyBundle (absent one-time EC prekey allowed). */
+export function bundleFromWire(b: PreKeyBundle__Output): PreKeyBundle {
+  const bytes = (x: Buffer) => new Uint8Array(x);
+  return PreKeyBundle.new(
+    b.registration_id,
+    b.device_id,
+    b.pre_key ? b.pre_key.id : null,
+    b.pre_key ? PublicKey.deserialize(bytes(b.pre_key.public_key)) : null,
+    b.signed_pre_key!.id,
+    PublicKey.deserialize(bytes(b.signed_pre_key!.public_key)),
+    bytes(b.signed_pre_key!.signature),
+    PublicKey.deserialize(bytes(b.identity_key)),
+    b.kyber_pre_key!.id,
+    KEMPublicKey.deserialize(bytes(b.kyber_pre_key!.public_key)),
+    bytes(b.kyber_pre_key!.signature),
+  );
 }

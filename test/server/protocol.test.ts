@@ -6,10 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   CiphertextMessageType,
-  KEMPublicKey,
-  PreKeyBundle,
   PreKeySignalMessage,
-  PublicKey,
   SignalMessage,
   processPreKeyBundle,
   signalDecrypt,
@@ -21,7 +18,7 @@ import type { PreKeyBundle__Output } from '../../proto/generated/e2ee/v1/PreKeyB
 import type { FetchResponse__Output } from '../../proto/generated/e2ee/v1/FetchResponse.js';
 import { memoryDevice, type MemoryDevice } from '../helpers/memoryStores.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { call, connect, freshNumber, makeDeviceKeys, register, type Stubs, type TestAccount } from '../helpers/wire.js';
+import { bundleFromWire, call, connect, freshNumber, makeDeviceKeys, register, type Stubs, type TestAccount } from '../helpers/wire.js';
 
 let server: TestServer;
 let stubs: Stubs;
@@ -36,22 +33,6 @@ afterAll(async () => {
 });
 
 const u8 = (b: Buffer) => new Uint8Array(b);
-
-function toLibsignalBundle(b: PreKeyBundle__Output): PreKeyBundle {
-  return PreKeyBundle.new(
-    b.registration_id,
-    b.device_id,
-    b.pre_key ? b.pre_key.id : null,
-    b.pre_key ? PublicKey.deserialize(u8(b.pre_key.public_key)) : null,
-    b.signed_pre_key!.id,
-    PublicKey.deserialize(u8(b.signed_pre_key!.public_key)),
-    u8(b.signed_pre_key!.signature),
-    PublicKey.deserialize(u8(b.identity_key)),
-    b.kyber_pre_key!.id,
-    KEMPublicKey.deserialize(u8(b.kyber_pre_key!.public_key)),
-    u8(b.kyber_pre_key!.signature),
-  );
-}
 
 async function sendEncrypted(from: TestAccount, fromDevice: MemoryDevice, to: TestAccount, toDevice: MemoryDevice, text: string) {
   const ciphertext = await signalEncrypt(new Uint8Array(Buffer.from(text)), toDevice.address, fromDevice.address, fromDevice.sessions, fromDevice.identities);
@@ -82,17 +63,17 @@ describe('PQXDH and the Double Ratchet through the server', () => {
     const bobKeys = makeDeviceKeys();
     const alice = await register(stubs, freshNumber(), aliceKeys);
     const bob = await register(stubs, freshNumber(), bobKeys);
-    const aliceDevice = memoryDevice(alice.number, aliceKeys);
-    const bobDevice = memoryDevice(bob.number, bobKeys);
+    const aliceDevice = await memoryDevice(alice.number, aliceKeys);
+    const bobDevice = await memoryDevice(bob.number, bobKeys);
 
     const wireBundle = await call<GetPreKeyBundleRequest, PreKeyBundle__Output>(stubs.keys, stubs.keys.GetPreKeyBundle, { number: bob.number }, alice.auth);
-    await processPreKeyBundle(toLibsignalBundle(wireBundle), bobDevice.address, aliceDevice.address, aliceDevice.sessions, aliceDevice.identities);
+    await processPreKeyBundle(bundleFromWire(wireBundle), bobDevice.address, aliceDevice.address, aliceDevice.sessions, aliceDevice.identities);
 
     expect(await sendEncrypted(alice, aliceDevice, bob, bobDevice, 'hello bob')).toBe(CiphertextMessageType.PreKey);
     expect(await receiveAll(bob, bobDevice, aliceDevice)).toEqual(['hello bob']);
-    // the one-time EC prekey Bob's device used is gone from its store, and the Kyber one is marked used
-    expect(bobDevice.preKeys.records.has(wireBundle.pre_key!.id)).toBe(false);
-    expect(bobDevice.kyberPreKeys.used.has(wireBundle.kyber_pre_key!.id)).toBe(true);
+    // the one-time prekeys Bob's device used are gone from its stores
+    await expect(bobDevice.preKeys.getPreKey(wireBundle.pre_key!.id)).rejects.toThrow();
+    await expect(bobDevice.kyberPreKeys.getKyberPreKey(wireBundle.kyber_pre_key!.id)).rejects.toThrow();
 
     expect(await sendEncrypted(bob, bobDevice, alice, aliceDevice, 'hi alice')).toBe(CiphertextMessageType.Whisper);
     expect(await receiveAll(alice, aliceDevice, bobDevice)).toEqual(['hi alice']);
@@ -105,12 +86,12 @@ describe('PQXDH and the Double Ratchet through the server', () => {
     const aliceKeys = makeDeviceKeys();
     const bob = await register(stubs, freshNumber(), bobKeys);
     const alice = await register(stubs, freshNumber(), aliceKeys);
-    const aliceDevice = memoryDevice(alice.number, aliceKeys);
-    const bobDevice = memoryDevice(bob.number, bobKeys);
+    const aliceDevice = await memoryDevice(alice.number, aliceKeys);
+    const bobDevice = await memoryDevice(bob.number, bobKeys);
     const wireBundle = await call<GetPreKeyBundleRequest, PreKeyBundle__Output>(stubs.keys, stubs.keys.GetPreKeyBundle, { number: bob.number }, alice.auth);
     expect(wireBundle.pre_key).toBeNull();
     expect(wireBundle.kyber_pre_key!.id).toBe(bobKeys.kyberLastResort.id);
-    await processPreKeyBundle(toLibsignalBundle(wireBundle), bobDevice.address, aliceDevice.address, aliceDevice.sessions, aliceDevice.identities);
+    await processPreKeyBundle(bundleFromWire(wireBundle), bobDevice.address, aliceDevice.address, aliceDevice.sessions, aliceDevice.identities);
     await sendEncrypted(alice, aliceDevice, bob, bobDevice, 'on the last resort');
     expect(await receiveAll(bob, bobDevice, aliceDevice)).toEqual(['on the last resort']);
   });
