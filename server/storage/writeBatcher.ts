@@ -23,7 +23,7 @@ export class WriteBatcher {
 
   constructor(
     private readonly db: Db,
-    /** Called after each commit with the batch size (for metrics and failpoints). */
+    /** Called after each commit with the batch size (the group-commit test counts commits). */
     private readonly afterCommit: (size: number) => void = () => {},
   ) {}
 
