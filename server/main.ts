@@ -125,8 +125,6 @@ async function main(argv: string[]): Promise<void> {
     maxDatabaseBytes: megabytesOf(values['max-db-mb']),
     log,
   });
-  console.log(`listening on ${server.address} db=${server.dbPath} server_id=${server.serverId}`);
-
   const shutdown = (signal: string) => {
     log.info('shutting down', { signal });
     server.stop().then(
@@ -139,6 +137,8 @@ async function main(argv: string[]): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // Announced only once a signal is handled: whoever waits for this line may stop us at once.
+  console.log(`listening on ${server.address} db=${server.dbPath} server_id=${server.serverId}`);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
