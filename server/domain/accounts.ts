@@ -4,6 +4,7 @@ import type { TokenIssuer } from './auth.js';
 import { ok, rejectionOf, type Outcome } from './outcome.js';
 import type { Clock, PreKey, SignedPreKey } from './types.js';
 import type { Writer } from './writes.js';
+
 export interface Registration {
   number: string;
   registrationId: number;

@@ -1,12 +1,12 @@
 /** Prekey rules: uploads, counts, and the once-only hand-out of one-time prekeys. */
 import { failpoint } from '../failpoints.js';
-import type { Writer } from './writes.js';
 import { findAccountByNumber } from '../storage/accounts.js';
 import type { Db } from '../storage/database.js';
 import { countOneTimePreKeys } from '../storage/keys.js';
 import { fail, ok, type Outcome } from './outcome.js';
 import type { RateLimiter } from './rateLimiter.js';
 import { DEVICE_ID, type Account, type PreKey, type PreKeyBundle, type SignedPreKey } from './types.js';
+import type { Writer } from './writes.js';
 
 export interface PreKeyUpload {
   signedPreKey?: SignedPreKey;
