@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { TestClient } from '../helpers/clients.js';
-import { registeredClient } from '../helpers/clients.js';
+import { describe, expect, it } from '@jest/globals';
+import { clientPair, type TestClient } from '../helpers/clients.js';
 import { wireAccount } from '../helpers/clientWire.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const ALICE = '+15551110001';
 const BOB = '+15551110002';
@@ -19,92 +17,78 @@ function series(prefix: string, from: number, count: number): string[] {
 }
 
 describe('messaging through a real server', () => {
-  let server: TestServer;
-  let alice: TestClient;
-  let bob: TestClient;
-
-  beforeAll(async () => {
-    server = await startTestServer({ rateLimits: false });
-    alice = await registeredClient(server.address, ALICE);
-    bob = await registeredClient(server.address, BOB);
-  });
-
-  afterAll(async () => {
-    await alice?.dispose();
-    await bob?.dispose();
-    await server?.stop();
-  });
+  const pair = clientPair({ alice: ALICE, bob: BOB }, { rateLimits: false });
 
   it('exchanges 200 messages each way, live and while the other side is offline, in order', async () => {
-    await alice.client.connect();
-    await bob.client.connect();
+    await pair.alice.client.connect();
+    await pair.bob.client.connect();
 
     // Live, both directions at once.
     await Promise.all([
       (async () => {
-        for (const text of series('a', 0, 100)) await alice.client.send(BOB, text);
+        for (const text of series('a', 0, 100)) await pair.alice.client.send(BOB, text);
       })(),
       (async () => {
-        for (const text of series('b', 0, 100)) await bob.client.send(ALICE, text);
+        for (const text of series('b', 0, 100)) await pair.bob.client.send(ALICE, text);
       })(),
     ]);
-    await bob.log.waitForCount('message', 100, 45_000);
-    await alice.log.waitForCount('message', 100, 45_000);
+    await pair.bob.log.waitForCount('message', 100, 45_000);
+    await pair.alice.log.waitForCount('message', 100, 45_000);
 
-    // Bob offline: Alice's messages queue on the server.
-    await bob.client.close();
-    for (const text of series('a', 100, 100)) await alice.client.send(BOB, text);
-    bob = await bob.reopen();
-    await bob.client.connect();
-    await bob.log.waitForCount('message', 100, 45_000);
+    // Bob offline: Alice's messages queue on the pair.server.
+    await pair.bob.client.close();
+    for (const text of series('a', 100, 100)) await pair.alice.client.send(BOB, text);
+    pair.bob = await pair.bob.reopen();
+    await pair.bob.client.connect();
+    await pair.bob.log.waitForCount('message', 100, 45_000);
 
     // Alice offline.
-    await alice.client.close();
-    for (const text of series('b', 100, 100)) await bob.client.send(ALICE, text);
-    alice = await alice.reopen();
-    await alice.client.connect();
-    await alice.log.waitForCount('message', 100, 45_000);
+    await pair.alice.client.close();
+    for (const text of series('b', 100, 100)) await pair.bob.client.send(ALICE, text);
+    pair.alice = await pair.alice.reopen();
+    await pair.alice.client.connect();
+    await pair.alice.log.waitForCount('message', 100, 45_000);
 
-    expect(texts(bob, ALICE, 'incoming')).toEqual(series('a', 0, 200));
-    expect(texts(alice, BOB, 'incoming')).toEqual(series('b', 0, 200));
-    expect(texts(alice, BOB, 'outgoing')).toEqual(series('a', 0, 200));
+    expect(texts(pair.bob, ALICE, 'incoming')).toEqual(series('a', 0, 200));
+    expect(texts(pair.alice, BOB, 'incoming')).toEqual(series('b', 0, 200));
+    expect(texts(pair.alice, BOB, 'outgoing')).toEqual(series('a', 0, 200));
 
     // Every message Alice sent is acknowledged by a delivery receipt in the end.
-    await alice.log.waitFor(
-      () => alice.client.messages(BOB).filter((m) => m.direction === 'outgoing').every((m) => m.status === 'delivered'),
+    await pair.alice.log.waitFor(
+      () => pair.alice.client.messages(BOB).filter((m) => m.direction === 'outgoing').every((m) => m.status === 'delivered'),
       45_000,
       'delivery receipts for all of Alice’s messages',
     );
-    await alice.client.close();
-    alice = await alice.reopen();
-    await bob.client.close();
-    bob = await bob.reopen();
+    await pair.alice.client.close();
+    pair.alice = await pair.alice.reopen();
+    await pair.bob.client.close();
+    pair.bob = await pair.bob.reopen();
     // Leave both queues empty for the raw-envelope tests below: Alice flushes the
     // receipts she owes, Bob takes them.
-    await alice.client.receive();
-    await bob.client.receive();
+    await pair.alice.client.receive();
+    await pair.bob.client.receive();
   }, 120_000);
 
   it('decrypts reordered messages exactly once and rejects a duplicate', async () => {
-    const bobWire = await wireAccount(server.address, BOB, bob.dataDir);
-    const aliceWire = await wireAccount(server.address, ALICE, alice.dataDir);
+    const bobWire = await wireAccount(pair.server.address, BOB, pair.bob.dataDir);
+    const aliceWire = await wireAccount(pair.server.address, ALICE, pair.alice.dataDir);
     try {
       const sent = series('shuffled', 0, 5);
-      for (const text of sent) await alice.client.send(BOB, text);
+      for (const text of sent) await pair.alice.client.send(BOB, text);
       const recorded = await bobWire.fetchAll();
       expect(recorded).toHaveLength(5);
       await bobWire.ack(recorded);
       await aliceWire.sendRaw(BOB, [...recorded].reverse().map((e) => ({ type: e.type, content: e.content })));
 
-      await bob.client.receive();
-      const incoming = texts(bob, ALICE, 'incoming');
+      await pair.bob.client.receive();
+      const incoming = texts(pair.bob, ALICE, 'incoming');
       expect(incoming.slice(-5)).toEqual([...sent].reverse());
 
       await aliceWire.sendRaw(BOB, [{ type: recorded[2]!.type, content: recorded[2]!.content }]);
-      const errorsBefore = bob.log.of('error').length;
-      await bob.client.receive();
-      expect(texts(bob, ALICE, 'incoming')).toEqual(incoming);
-      expect(bob.log.of('error').slice(errorsBefore)).toEqual([expect.objectContaining({ code: 'duplicate_message' })]);
+      const errorsBefore = pair.bob.log.of('error').length;
+      await pair.bob.client.receive();
+      expect(texts(pair.bob, ALICE, 'incoming')).toEqual(incoming);
+      expect(pair.bob.log.of('error').slice(errorsBefore)).toEqual([expect.objectContaining({ code: 'duplicate_message' })]);
     } finally {
       bobWire.close();
       aliceWire.close();
@@ -112,10 +96,10 @@ describe('messaging through a real server', () => {
   });
 
   it('reports a tampered ciphertext and keeps the session usable', async () => {
-    const bobWire = await wireAccount(server.address, BOB, bob.dataDir);
-    const aliceWire = await wireAccount(server.address, ALICE, alice.dataDir);
+    const bobWire = await wireAccount(pair.server.address, BOB, pair.bob.dataDir);
+    const aliceWire = await wireAccount(pair.server.address, ALICE, pair.alice.dataDir);
     try {
-      await alice.client.send(BOB, 'original');
+      await pair.alice.client.send(BOB, 'original');
       const [original] = await bobWire.fetchAll();
       await bobWire.ack([original!]);
       const tampered = Buffer.from(original!.content);
@@ -125,17 +109,17 @@ describe('messaging through a real server', () => {
         { type: original!.type, content: original!.content },
       ]);
 
-      const errorsBefore = bob.log.of('error').length;
-      await bob.client.receive();
-      expect(bob.log.of('error').slice(errorsBefore)).toEqual([expect.objectContaining({ code: 'undecryptable' })]);
-      expect(texts(bob, ALICE, 'incoming').at(-1)).toBe('original');
+      const errorsBefore = pair.bob.log.of('error').length;
+      await pair.bob.client.receive();
+      expect(pair.bob.log.of('error').slice(errorsBefore)).toEqual([expect.objectContaining({ code: 'undecryptable' })]);
+      expect(texts(pair.bob, ALICE, 'incoming').at(-1)).toBe('original');
 
-      await alice.client.send(BOB, 'after tampering');
-      await bob.client.send(ALICE, 'reply after tampering');
-      await bob.client.receive();
-      await alice.client.receive();
-      expect(texts(bob, ALICE, 'incoming').at(-1)).toBe('after tampering');
-      expect(texts(alice, BOB, 'incoming').at(-1)).toBe('reply after tampering');
+      await pair.alice.client.send(BOB, 'after tampering');
+      await pair.bob.client.send(ALICE, 'reply after tampering');
+      await pair.bob.client.receive();
+      await pair.alice.client.receive();
+      expect(texts(pair.bob, ALICE, 'incoming').at(-1)).toBe('after tampering');
+      expect(texts(pair.alice, BOB, 'incoming').at(-1)).toBe('reply after tampering');
     } finally {
       bobWire.close();
       aliceWire.close();
@@ -143,16 +127,16 @@ describe('messaging through a real server', () => {
   });
 
   it('moves sent messages to read when the contact views the conversation', async () => {
-    const message = await alice.client.send(BOB, 'please read');
-    await bob.client.receive();
-    expect(bob.client.conversations().find((c) => c.number === ALICE)?.unread).toBeGreaterThan(0);
-    await bob.client.markRead(ALICE);
-    expect(bob.client.conversations().find((c) => c.number === ALICE)?.unread).toBe(0);
-    await bob.client.close();
-    bob = await bob.reopen();
-    await alice.client.receive();
-    const stored = alice.client.messages(BOB).find((m) => m.id === message.id);
+    const message = await pair.alice.client.send(BOB, 'please read');
+    await pair.bob.client.receive();
+    expect(pair.bob.client.conversations().find((c) => c.number === ALICE)?.unread).toBeGreaterThan(0);
+    await pair.bob.client.markRead(ALICE);
+    expect(pair.bob.client.conversations().find((c) => c.number === ALICE)?.unread).toBe(0);
+    await pair.bob.client.close();
+    pair.bob = await pair.bob.reopen();
+    await pair.alice.client.receive();
+    const stored = pair.alice.client.messages(BOB).find((m) => m.id === message.id);
     expect(stored?.status).toBe('read');
-    expect(alice.log.of('receipt').some((r) => r.type === 'read' && r.timestamps.includes(message.timestamp))).toBe(true);
+    expect(pair.alice.log.of('receipt').some((r) => r.type === 'read' && r.timestamps.includes(message.timestamp))).toBe(true);
   });
 });

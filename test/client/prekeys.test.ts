@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { maintainPreKeys } from '../../client/core/prekeyMaintenance.js';
-import { registeredClient, type TestClient } from '../helpers/clients.js';
+import { clientPair } from '../helpers/clients.js';
 import { openContext, wireAccount } from '../helpers/clientWire.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const ALICE = '+15558880001';
 const BOB = '+15558880002';
@@ -17,31 +16,17 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
 }
 
 describe('prekey upkeep', () => {
-  let server: TestServer;
-  let alice: TestClient;
-  let bob: TestClient;
-
-  beforeAll(async () => {
-    server = await startTestServer({ rateLimits: false });
-    alice = await registeredClient(server.address, ALICE);
-    bob = await registeredClient(server.address, BOB);
-  });
-
-  afterAll(async () => {
-    await alice?.dispose();
-    await bob?.dispose();
-    await server?.stop();
-  });
+  const pair = clientPair({ alice: ALICE, bob: BOB }, { rateLimits: false });
 
   it('tops the one-time keys up to 100 when fewer than 10 are left', async () => {
-    const bobWire = await wireAccount(server.address, BOB, bob.dataDir);
-    const aliceWire = await wireAccount(server.address, ALICE, alice.dataDir);
+    const bobWire = await wireAccount(pair.server.address, BOB, pair.bob.dataDir);
+    const aliceWire = await wireAccount(pair.server.address, ALICE, pair.alice.dataDir);
     try {
       expect(await bobWire.api.getPreKeyCount()).toEqual({ ec: 100, kyber: 100 });
       for (let i = 0; i < 95; i++) await aliceWire.api.getPreKeyBundle(BOB);
       expect(await bobWire.api.getPreKeyCount()).toEqual({ ec: 5, kyber: 5 });
 
-      await bob.client.connect();
+      await pair.bob.client.connect();
       await until(async () => (await bobWire.api.getPreKeyCount()).ec === 100, 10_000, 'replenished prekeys');
       expect(await bobWire.api.getPreKeyCount()).toEqual({ ec: 100, kyber: 100 });
     } finally {
@@ -51,8 +36,8 @@ describe('prekey upkeep', () => {
   });
 
   it('rotates the signed and last-resort keys after 2 days, keeping old ones for late PreKey messages', async () => {
-    await alice.client.send(BOB, 'sent before the rotation');
-    const { ctx, close } = await openContext(server.address, BOB, bob.dataDir);
+    await pair.alice.client.send(BOB, 'sent before the rotation');
+    const { ctx, close } = await openContext(pair.server.address, BOB, pair.bob.dataDir);
     const signedIds = (): number[] => (ctx.db.prepare('SELECT id FROM signed_prekeys ORDER BY id').all() as { id: number }[]).map((r) => r.id);
     try {
       const [original] = signedIds();
@@ -63,9 +48,9 @@ describe('prekey upkeep', () => {
     } finally {
       close();
     }
-    await bob.log.waitFor((events) => events.some((e) => e.event === 'message' && e.text === 'sent before the rotation'), 10_000, 'the late message');
+    await pair.bob.log.waitFor((events) => events.some((e) => e.event === 'message' && e.text === 'sent before the rotation'), 10_000, 'the late message');
 
-    const later = await openContext(server.address, BOB, bob.dataDir);
+    const later = await openContext(pair.server.address, BOB, pair.bob.dataDir);
     try {
       await maintainPreKeys(later.ctx, Date.now() + 40 * DAY);
       // Older than 30 days and superseded: gone. The newest stays.
@@ -76,13 +61,13 @@ describe('prekey upkeep', () => {
   });
 
   it('re-registering with the same identity keeps sessions working', async () => {
-    await bob.client.register();
-    await bob.client.connect();
-    await alice.client.send(BOB, 'after re-registering');
-    await bob.log.waitFor((events) => events.some((e) => e.event === 'message' && e.text === 'after re-registering'), 10_000, 'message');
-    await bob.client.send(ALICE, 'still me');
-    await alice.client.receive();
-    expect(alice.client.messages(BOB).at(-1)?.text).toBe('still me');
-    expect(alice.log.of('identity_changed')).toEqual([]);
+    await pair.bob.client.register();
+    await pair.bob.client.connect();
+    await pair.alice.client.send(BOB, 'after re-registering');
+    await pair.bob.log.waitFor((events) => events.some((e) => e.event === 'message' && e.text === 'after re-registering'), 10_000, 'message');
+    await pair.bob.client.send(ALICE, 'still me');
+    await pair.alice.client.receive();
+    expect(pair.alice.client.messages(BOB).at(-1)?.text).toBe('still me');
+    expect(pair.alice.log.of('identity_changed')).toEqual([]);
   });
 });

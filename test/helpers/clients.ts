@@ -1,9 +1,10 @@
 /** Real ChatClients for tests: each in its own temp folder, with its events recorded. */
+import { afterAll, beforeAll } from '@jest/globals';
 import { rmSync } from 'node:fs';
 import type { ClientEvent } from '../../client/core/api.js';
 import { ChatClient } from '../../client/core/chatClient.js';
 import type { TransportSecurity } from '../../client/core/net/transport.js';
-import { tempDir } from './server.js';
+import { startTestServer, tempDir, type TestServer } from './server.js';
 
 /** Fast reconnects so tests that kill the server do not wait half a minute. */
 export const TEST_BACKOFF = { initialMs: 100, maxMs: 1000 };
@@ -85,4 +86,30 @@ export async function registeredClient(server: string, number: string, transport
   const test = await openTestClient(server, number, undefined, transport);
   await test.client.register();
   return test;
+}
+
+export interface ClientPair {
+  server: TestServer;
+  alice: TestClient;
+  bob: TestClient;
+}
+
+/**
+ * A real server and two registered clients for the enclosing describe block:
+ * started before its tests, stopped after them. Tests may replace `alice` or
+ * `bob` (after a reopen); the newest ones are disposed.
+ */
+export function clientPair(numbers: { alice: string; bob: string }, options: { rateLimits: boolean }): ClientPair {
+  const pair = {} as ClientPair;
+  beforeAll(async () => {
+    pair.server = await startTestServer({ rateLimits: options.rateLimits });
+    pair.alice = await registeredClient(pair.server.address, numbers.alice);
+    pair.bob = await registeredClient(pair.server.address, numbers.bob);
+  });
+  afterAll(async () => {
+    await pair.alice?.dispose();
+    await pair.bob?.dispose();
+    await pair.server?.stop();
+  });
+  return pair;
 }
