@@ -3,6 +3,10 @@
  * one queue_empty, then new envelopes as they commit. At most `maxInFlight`
  * envelopes are sent and unacked at a time, and the transport's backpressure
  * is honoured, so a slow reader never makes the server buffer without bound.
+ *
+ * Once a stream has read its queue to the end it takes new envelopes from the
+ * commits themselves (`committed`), so a busy recipient's envelopes are not
+ * read back from SQLite right after they were written.
  */
 import { failpoint } from '../failpoints.js';
 import type { Db } from '../storage/database.js';
@@ -21,9 +25,29 @@ export type StreamEnd = 'replaced' | 'sessions_ended' | 'shutdown';
 
 /** Rows read per query; small enough to keep a pump step short. */
 const PAGE = 64;
+/**
+ * Bounds on envelopes held in memory between commit and send. Past them the
+ * stream stops holding new commits and reads them from the queue instead.
+ */
+const MAX_HELD = 1_024;
+const MAX_HELD_BYTES = 1024 * 1024;
 
 export class DeliveryStream {
+  /** Highest queue position taken (sent, or held to be sent). */
   private cursor = 0;
+  /** Highest queue position sent; queue_empty waits for it to reach queuedAtStart. */
+  private lastSent = 0;
+  /** Taken and not yet sent, in stored order, from `heldStart` on. */
+  private held: Envelope[] = [];
+  private heldStart = 0;
+  private heldBytes = 0;
+  /**
+   * True while every envelope stored after `cursor` will also reach
+   * `committed()`: a read of the queue came back short (it reached the end), and
+   * the notifier reports every later commit in order. While it holds, new
+   * envelopes go out from memory and the queue is not read back.
+   */
+  private tailInMemory = false;
   private readonly inFlight = new Set<string>();
   private readonly queuedAtStart: number;
   private queueEmptySent = false;
@@ -47,22 +71,40 @@ export class DeliveryStream {
   /** Sends what it can now: more envelopes while there is room, queue_empty once. */
   pump(): void {
     if (this.closed || this.waitingForDrain) return;
+    const notBefore = this.clock.now() - this.envelopeTtlMs;
     while (this.inFlight.size < this.maxInFlight) {
-      const room = Math.min(PAGE, this.maxInFlight - this.inFlight.size);
-      const notBefore = this.clock.now() - this.envelopeTtlMs;
-      const page = envelopesAfter(this.db, this.account.id, this.cursor, notBefore, room);
-      for (const stored of page) {
-        this.cursor = stored.id;
-        this.inFlight.add(stored.guid);
-        const more = this.sink.sendEnvelope({ ...stored, destination: this.account.number });
-        failpoint('server.delivery.after-envelope');
-        if (!this.announceCaughtUp(false) || !more) return this.waitForDrain();
-      }
-      if (page.length < room) {
+      if (this.heldStart === this.held.length && !this.readQueue(notBefore)) {
         if (!this.announceCaughtUp(true)) this.waitForDrain();
         return;
       }
+      const envelope = this.takeHeld();
+      if (envelope.serverTimestamp < notBefore) continue; // expired while held
+      this.lastSent = envelope.id;
+      this.inFlight.add(envelope.guid);
+      const more = this.sink.sendEnvelope(envelope);
+      failpoint('server.delivery.after-envelope');
+      if (!this.announceCaughtUp(false) || !more) return this.waitForDrain();
     }
+  }
+
+  /**
+   * Envelopes for this account just committed (or, with an empty list, some
+   * did). Held for sending when the stream knows the queue's tail; either way
+   * a pump follows.
+   */
+  committed(envelopes: readonly Envelope[]): void {
+    if (this.closed) return;
+    if (envelopes.length === 0) this.tailInMemory = false;
+    for (const envelope of envelopes) {
+      if (!this.tailInMemory) break;
+      if (envelope.id <= this.cursor) continue; // the last read of the queue already had it
+      if (this.held.length - this.heldStart >= MAX_HELD || this.heldBytes + envelope.content.byteLength > MAX_HELD_BYTES) {
+        this.tailInMemory = false; // the rest waits in the queue, read from `cursor` on
+        break;
+      }
+      this.hold(envelope);
+    }
+    this.wake();
   }
 
   /**
@@ -95,13 +137,39 @@ export class DeliveryStream {
     return this.closed;
   }
 
+  /** Reads the next page of the queue into `held`; false when the queue has nothing after `cursor`. */
+  private readQueue(notBefore: number): boolean {
+    if (this.tailInMemory) return false;
+    const room = Math.min(PAGE, this.maxInFlight - this.inFlight.size);
+    const page = envelopesAfter(this.db, this.account.id, this.cursor, notBefore, room);
+    for (const stored of page) this.hold({ ...stored, destination: this.account.number });
+    if (page.length < room) this.tailInMemory = true;
+    return page.length > 0;
+  }
+
+  private hold(envelope: Envelope): void {
+    this.held.push(envelope);
+    this.heldBytes += envelope.content.byteLength;
+    this.cursor = envelope.id;
+  }
+
+  private takeHeld(): Envelope {
+    const envelope = this.held[this.heldStart++]!;
+    this.heldBytes -= envelope.content.byteLength;
+    if (this.heldStart === this.held.length) {
+      this.held = [];
+      this.heldStart = 0;
+    }
+    return envelope;
+  }
+
   /**
    * Sends queue_empty once everything queued at subscribe time has gone out.
    * Returns false when the transport asked us to wait.
    */
   private announceCaughtUp(endOfQueue: boolean): boolean {
     if (this.queueEmptySent) return true;
-    if (!endOfQueue && this.cursor < this.queuedAtStart) return true;
+    if (!endOfQueue && this.lastSent < this.queuedAtStart) return true;
     this.queueEmptySent = true;
     return this.sink.sendQueueEmpty();
   }

@@ -8,8 +8,8 @@ import { DeliveryStream, type DeliverySink, type StreamEnd } from './delivery.js
 import type { MailboxNotifier } from './notifier.js';
 import { fail, ok, rejectionOf, type Outcome } from './outcome.js';
 import type { RateLimiter } from './rateLimiter.js';
-import type { Account, Clock, Envelope, OutgoingMessage } from './types.js';
-import type { Writer } from './writes.js';
+import { DEVICE_ID, type Account, type Clock, type Envelope, type OutgoingMessage } from './types.js';
+import type { StoreResult, Writer } from './writes.js';
 
 export interface SendResult {
   guids: string[];
@@ -46,7 +46,7 @@ export class MailboxService {
     ]);
     if (!decision.allowed) return fail('rate_limited', 'rate limit: messages to this recipient', decision.retryAfterMs);
 
-    let result: SendResult;
+    let result: StoreResult;
     try {
       result = await this.writer.run('storeEnvelopes', {
         sourceId: source.id,
@@ -64,8 +64,8 @@ export class MailboxService {
       throw err;
     }
     failpoint('server.send.after-commit');
-    this.notifier.notify(recipient.id);
-    return ok(result);
+    this.notifier.notify(recipient.id, committedEnvelopes(source, destination, messages, result));
+    return ok({ guids: result.guids, serverTimestamp: result.serverTimestamp });
   }
 
   /** A page of the caller's queue in stored order; removes nothing. */
@@ -107,7 +107,7 @@ export class MailboxService {
       end,
     );
     this.streams.set(account.id, stream);
-    const stopListening = this.notifier.listen(account.id, () => stream.wake());
+    const stopListening = this.notifier.listen(account.id, (committed) => stream.committed(committed));
     const detach = () => {
       stopListening();
       if (this.streams.get(account.id) === stream) this.streams.delete(account.id);
@@ -128,4 +128,25 @@ export class MailboxService {
   get openStreams(): number {
     return this.streams.size;
   }
+}
+
+/** The envelopes one Send stored, as its recipient's stream will send them (repeats were stored before). */
+function committedEnvelopes(source: Account, destination: string, messages: OutgoingMessage[], result: StoreResult): Envelope[] {
+  const envelopes: Envelope[] = [];
+  messages.forEach((message, i) => {
+    const id = result.ids[i]!;
+    if (id === 0) return;
+    envelopes.push({
+      id,
+      guid: result.guids[i]!,
+      source: source.number,
+      sourceDevice: DEVICE_ID,
+      destination,
+      type: message.type,
+      content: message.content,
+      clientTimestamp: message.clientTimestamp,
+      serverTimestamp: result.serverTimestamp,
+    });
+  });
+  return envelopes;
 }

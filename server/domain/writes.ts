@@ -119,6 +119,14 @@ export interface StoreArgs {
   idempotencyTtlMs: number;
 }
 
+export interface StoreResult {
+  /** Envelope guid of each message, in request order. */
+  guids: string[];
+  /** Queue position of each message this call stored; 0 for a repeat stored by an earlier call. */
+  ids: number[];
+  serverTimestamp: number;
+}
+
 /** What "the same content" means for an idempotent repeat: every field the sender chose. */
 function messageDigest(destination: string, m: OutgoingMessage): Buffer {
   const header = Buffer.alloc(12);
@@ -132,9 +140,10 @@ function messageDigest(destination: string, m: OutgoingMessage): Buffer {
  * is answered as the first time and stored once; with other content it rejects
  * the call. Past the recipient's cap, nothing of the call is stored.
  */
-function storeEnvelopes(db: Db, s: StoreArgs): { guids: string[]; serverTimestamp: number } {
+function storeEnvelopes(db: Db, s: StoreArgs): StoreResult {
   const guids: string[] = [];
   const fresh: NewEnvelope[] = [];
+  const freshIndexes: number[] = [];
   let repeatedAt: number | undefined;
   for (const message of s.messages) {
     const digest = message.guid === '' ? undefined : messageDigest(s.destination, message);
@@ -148,6 +157,7 @@ function storeEnvelopes(db: Db, s: StoreArgs): { guids: string[]; serverTimestam
       continue;
     }
     const envelopeGuid = randomUUID();
+    freshIndexes.push(guids.length);
     fresh.push({
       guid: envelopeGuid,
       destinationId: s.recipientId,
@@ -163,13 +173,15 @@ function storeEnvelopes(db: Db, s: StoreArgs): { guids: string[]; serverTimestam
     }
     guids.push(envelopeGuid);
   }
-  insertEnvelopes(db, fresh);
+  const storedIds = insertEnvelopes(db, fresh);
   // Checked against the count the inserts produced; the throw undoes them.
   if (fresh.length > 0 && (findAccountById(db, s.recipientId)?.queued ?? 0) > s.queueCap) {
     throw new Rejection({ kind: 'queue_full', message: "recipient's queue is full" });
   }
+  const ids = new Array<number>(guids.length).fill(0);
+  freshIndexes.forEach((messageIndex, i) => (ids[messageIndex] = storedIds[i]!));
   // A pure repeat answers exactly as the first call did.
-  return { guids, serverTimestamp: fresh.length === 0 && repeatedAt !== undefined ? repeatedAt : s.now };
+  return { guids, ids, serverTimestamp: fresh.length === 0 && repeatedAt !== undefined ? repeatedAt : s.now };
 }
 
 function ackEnvelopes(db: Db, a: { accountId: number; guids: string[] }): number {

@@ -45,24 +45,32 @@ const toEnvelope = (row: EnvelopeRow): StoredEnvelope => ({
   serverTimestamp: row.server_timestamp,
 });
 
-/** Stores envelopes in order and counts them in their recipients' queues (one update per recipient). */
-export function insertEnvelopes(db: Db, envelopes: readonly NewEnvelope[]): void {
+/**
+ * Stores envelopes in order and counts them in their recipients' queues (one
+ * update per recipient). Returns their ids (queue positions), in order.
+ */
+export function insertEnvelopes(db: Db, envelopes: readonly NewEnvelope[]): number[] {
   const insert = stmt(
     db,
     `INSERT INTO envelopes (guid, destination_id, source, source_device, type, content, client_timestamp, server_timestamp)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const perRecipient = new Map<number, number>();
+  const ids: number[] = [];
   for (const e of envelopes) {
-    insert.run(e.guid, e.destinationId, e.source, e.sourceDevice, e.type, e.content, e.clientTimestamp, e.serverTimestamp);
+    const { lastInsertRowid } = insert.run(
+      e.guid, e.destinationId, e.source, e.sourceDevice, e.type, e.content, e.clientTimestamp, e.serverTimestamp,
+    );
+    ids.push(Number(lastInsertRowid));
     perRecipient.set(e.destinationId, (perRecipient.get(e.destinationId) ?? 0) + 1);
   }
   const count = stmt(db, 'UPDATE accounts SET queued = queued + ? WHERE id = ?');
   for (const [destinationId, n] of perRecipient) count.run(n, destinationId);
+  return ids;
 }
 
-export function insertEnvelope(db: Db, envelope: NewEnvelope): void {
-  insertEnvelopes(db, [envelope]);
+export function insertEnvelope(db: Db, envelope: NewEnvelope): number {
+  return insertEnvelopes(db, [envelope])[0]!;
 }
 
 /** The recipient's envelopes after `afterId` in stored order, skipping ones stored before `notBefore`. */

@@ -43,6 +43,19 @@ async function pair(): Promise<[TestAccount, TestAccount]> {
 
 const texts = (envelopes: { content: Buffer }[]) => envelopes.map((e) => e.content.toString());
 
+/** Acks everything the stream has delivered, again and again, until `count` envelopes have arrived. */
+async function ackUntil(auth: Metadata, stream: ReturnType<typeof subscribe>, count: number): Promise<void> {
+  let acked = 0;
+  while (acked < count) {
+    const guids = stream.envelopes().slice(acked).map((e) => e.guid);
+    expect(guids.length).toBeGreaterThan(0);
+    await ack(stubs, auth, guids);
+    acked += guids.length;
+    if (acked < count) await stream.until(() => stream.envelopes().length > acked);
+  }
+  expect(stream.envelopes()).toHaveLength(count);
+}
+
 describe('Send and Fetch', () => {
   it('stores envelopes stamped with the sender from the session, in order, and Fetch removes nothing', async () => {
     const [alice, bob] = await pair();
@@ -292,6 +305,35 @@ describe('Subscribe', () => {
       await ack(stubs, bob.auth, stream.envelopes().slice(0, 10).map((e) => e.guid));
       await stream.until(() => stream.envelopes().length === 266);
       expect(texts(stream.envelopes()).slice(250, 266)).toEqual(Array.from({ length: 16 }, (_, i) => `n${250 + i}`));
+    } finally {
+      stream.cancel();
+    }
+  });
+
+  // A caught-up stream takes new envelopes from the commits themselves; past its
+  // memory bounds (1,024 envelopes, 1 MiB) the rest must still come, from the queue.
+  it('delivers live envelopes that pile up past the window in order, once, as acks come', async () => {
+    const [alice, bob] = await pair();
+    const stream = subscribe(stubs, bob.auth);
+    try {
+      await stream.until((events) => events.some((e) => e.queue_empty));
+      const expected: string[] = [];
+      for (let i = 0; i < 15; i++) {
+        const batch = Array.from({ length: 100 }, (_, j) => `live${i * 100 + j}`);
+        expected.push(...batch);
+        await send(stubs, alice.auth, bob.number, batch.map((text) => message(text)));
+      }
+      const big = Buffer.alloc(60 * 1024, 0x61);
+      for (let i = 0; i < 10; i++) {
+        const batch = Array.from({ length: 3 }, (_, j) => `big${i * 3 + j}`);
+        expected.push(...batch);
+        await send(stubs, alice.auth, bob.number, batch.map((text) => message(text, { content: Buffer.concat([Buffer.from(text + ':'), big]) })));
+      }
+      await stream.until(() => stream.envelopes().length >= 256);
+      expect(stream.envelopes()).toHaveLength(256);
+      await ackUntil(bob.auth, stream, expected.length);
+      const received = stream.envelopes().map((e) => e.content.toString().split(':')[0]);
+      expect(received).toEqual(expected);
     } finally {
       stream.cancel();
     }
