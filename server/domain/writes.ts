@@ -202,3 +202,11 @@ export type Writer = DatabaseWriter<WriteScripts>;
 const scripts = { register, addToken, removeAccount, uploadPreKeys, takeBundle, storeEnvelopes, ackEnvelopes, sweep };
 export type WriteScripts = typeof scripts;
 export default scripts;
+
+/**
+ * Scripts whose commits need not wait for fsync (see WriteBatcher): a power cut
+ * can undo them, and undoing them is harmless. A lost ack means the envelope is
+ * delivered again, which clients already handle (they drop a guid they have
+ * seen); a lost sweep runs again. A crash of the process alone loses neither.
+ */
+export const unsynced: ReadonlySet<keyof WriteScripts> = new Set(['ackEnvelopes', 'sweep']);

@@ -6,11 +6,17 @@
  * a resolved job is on disk.
  *
  * Jobs are synchronous functions (better-sqlite3 transactions must not await).
+ *
+ * A job may say it needs no fsync (`synced: false`): a batch of only such jobs
+ * commits with synchronous=NORMAL, which in WAL mode survives a crash of the
+ * process but not a power cut; the next synced commit makes it durable too,
+ * since the WAL is synced as a whole and in order.
  */
 import type { Db } from './database.js';
 
 interface Pending {
   job: (db: Db) => unknown;
+  synced: boolean;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -20,6 +26,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 export class WriteBatcher {
   private queue: Pending[] = [];
   private scheduled = false;
+  /** The connection's synchronous setting: FULL as the database opens. */
+  private syncing = true;
 
   constructor(
     private readonly db: Db,
@@ -27,9 +35,9 @@ export class WriteBatcher {
     private readonly afterCommit: (size: number) => void = () => {},
   ) {}
 
-  run<T>(job: (db: Db) => T): Promise<T> {
+  run<T>(job: (db: Db) => T, { synced = true }: { synced?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ job, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ job, synced, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -43,6 +51,7 @@ export class WriteBatcher {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
+    this.setSyncing(batch.some((p) => p.synced));
 
     const outcomes: Outcome[] = [];
     try {
@@ -69,5 +78,11 @@ export class WriteBatcher {
       if (outcome.ok) resolve(outcome.value);
       else reject(outcome.error);
     });
+  }
+
+  private setSyncing(syncing: boolean): void {
+    if (syncing === this.syncing) return;
+    this.db.pragma(`synchronous = ${syncing ? 'FULL' : 'NORMAL'}`);
+    this.syncing = syncing;
   }
 }

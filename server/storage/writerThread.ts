@@ -11,7 +11,13 @@ import { WriteBatcher } from './writeBatcher.js';
 import { serializeError, type WriteRequest, type WriteResponse, type WriterData } from './writerProtocol.js';
 
 const { dbPath, scriptsModule, maxBytes } = workerData as WriterData;
-const scripts = (await import(scriptsModule)).default as Record<string, (db: unknown, args: unknown) => unknown>;
+const scriptsExports = (await import(scriptsModule)) as {
+  default: Record<string, (db: unknown, args: unknown) => unknown>;
+  /** Names of scripts whose commits need no fsync (WriteBatcher). */
+  unsynced?: ReadonlySet<string>;
+};
+const scripts = scriptsExports.default;
+const unsynced = scriptsExports.unsynced ?? new Set<string>();
 const db = openDatabase(dbPath, { maxBytes });
 const batcher = new WriteBatcher(db);
 const port = parentPort!;
@@ -29,7 +35,7 @@ port.on('message', (request: WriteRequest) => {
     port.postMessage({ kind: 'result', id: request.id, ok: false, error: { name: 'Error', message: `no write script "${request.script}"` } } satisfies WriteResponse);
     return;
   }
-  batcher.run((tx) => script(tx, request.args)).then(
+  batcher.run((tx) => script(tx, request.args), { synced: !unsynced.has(request.script) }).then(
     (value) => port.postMessage({ kind: 'result', id: request.id, ok: true, value } satisfies WriteResponse),
     (err: unknown) => port.postMessage({ kind: 'result', id: request.id, ok: false, error: serializeError(err) } satisfies WriteResponse),
   );

@@ -101,4 +101,16 @@ describe('group commit', () => {
     expect(commits).toBe(1);
     expect(envelopesAfter(db, id, 0, 0, 10).map((e) => e.guid)).toEqual(['batch-a', 'batch-b']);
   });
+
+  it('skips the fsync only for a batch whose jobs all say they need none', async () => {
+    const writes = new WriteBatcher(db);
+    const setting = (d: Db) => d.pragma('synchronous', { simple: true }) as number;
+    const [FULL, NORMAL] = [2, 1];
+    expect(await writes.run(setting, { synced: false })).toBe(NORMAL);
+    const mixed = await Promise.all([writes.run(setting, { synced: false }), writes.run(setting)]);
+    expect(mixed).toEqual([FULL, FULL]);
+    expect(await writes.run(setting)).toBe(FULL);
+    expect(await writes.run(setting, { synced: false })).toBe(NORMAL);
+    expect(await writes.run(setting, { synced: true })).toBe(FULL);
+  });
 });
