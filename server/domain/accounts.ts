@@ -46,7 +46,7 @@ export class AccountService {
         tokenExpiresAt: session.expiresAt,
         now: this.clock.now(),
       });
-      if (refreshed) this.onSessionsEnded(accountId);
+      if (refreshed) this.sessionsEnded(accountId);
       this.log.info(refreshed ? 'account refreshed' : 'account created', { account: accountId });
       return ok({ token: session.token, expiresAt: session.expiresAt });
     } catch (err) {
@@ -66,7 +66,12 @@ export class AccountService {
   /** Deletes the account with its keys, mailbox and tokens; the number is free again. */
   async deregister(accountId: number): Promise<void> {
     await this.writer.run('removeAccount', { accountId });
-    this.onSessionsEnded(accountId);
+    this.sessionsEnded(accountId);
     this.log.info('account deleted', { account: accountId });
+  }
+
+  private sessionsEnded(accountId: number): void {
+    this.tokens.forgetAccount(accountId);
+    this.onSessionsEnded(accountId);
   }
 }

@@ -106,7 +106,24 @@ export interface MintedToken {
   expiresAt: number;
 }
 
+/**
+ * Tokens recently looked up, so a busy session does not hash and query on
+ * every call. In-process revocation (re-registration, deletion) forgets them
+ * at once; an entry is re-read after RECHECK_MS, so a change made outside this
+ * process (the operator's `accounts delete`) takes effect within that time.
+ */
+const RECHECK_MS = 1_000;
+const MAX_REMEMBERED = 10_000;
+
+interface Remembered {
+  account: Account;
+  expiresAt: number;
+  checkedAt: number;
+}
+
 export class TokenIssuer {
+  private readonly remembered = new Map<string, Remembered>();
+
   constructor(
     private readonly db: Db,
     private readonly ttlMs: number,
@@ -120,9 +137,20 @@ export class TokenIssuer {
   }
 
   accountFor(token: string): Account | undefined {
-    const row = findAccountByToken(this.db, hashToken(token), this.clock.now());
-    return (
-      row && { id: row.id, number: row.number, identityKey: row.identity_key, registrationId: row.registration_id }
-    );
+    const now = this.clock.now();
+    const known = this.remembered.get(token);
+    if (known && now < known.expiresAt && now - known.checkedAt < RECHECK_MS) return known.account;
+    this.remembered.delete(token);
+    const row = findAccountByToken(this.db, hashToken(token), now);
+    if (!row) return undefined;
+    const account = { id: row.id, number: row.number, identityKey: row.identity_key, registrationId: row.registration_id };
+    if (this.remembered.size >= MAX_REMEMBERED) this.remembered.delete(this.remembered.keys().next().value!);
+    this.remembered.set(token, { account, expiresAt: row.expires_at, checkedAt: now });
+    return account;
+  }
+
+  /** The account's tokens were revoked: stop honouring any of them now. */
+  forgetAccount(accountId: number): void {
+    for (const [token, known] of this.remembered) if (known.account.id === accountId) this.remembered.delete(token);
   }
 }

@@ -11,13 +11,18 @@ export function insertToken(db: Db, tokenHash: Uint8Array, accountId: number, ex
   );
 }
 
-export function findAccountByToken(db: Db, tokenHash: Uint8Array, now: number): AccountRow | undefined {
+/** The account holding an unexpired token, with the token's expiry. */
+export function findAccountByToken(
+  db: Db,
+  tokenHash: Uint8Array,
+  now: number,
+): (AccountRow & { expires_at: number }) | undefined {
   return stmt(
     db,
-    `SELECT a.id, a.number, a.identity_key, a.registration_id, a.queued
+    `SELECT a.id, a.number, a.identity_key, a.registration_id, a.queued, t.expires_at
      FROM auth_tokens t JOIN accounts a ON a.id = t.account_id
      WHERE t.token_hash = ? AND t.expires_at > ?`,
-  ).get(tokenHash, now) as AccountRow | undefined;
+  ).get(tokenHash, now) as (AccountRow & { expires_at: number }) | undefined;
 }
 
 export function deleteTokensOf(db: Db, accountId: number): void {

@@ -77,6 +77,7 @@ describe('Register', () => {
     const number = freshNumber();
     const keys = makeDeviceKeys();
     const first = await register(stubs, number, keys);
+    expect(await preKeyCount(first.token)).toEqual({ ec: 3, kyber: 3 }); // in use, so the server remembers it
     const second = await register(stubs, number, { ...keys, preKeys: keys.preKeys.slice(0, 1), registrationId: 77 });
     expect(await codeOf(preKeyCount(first.token))).toBe(status.UNAUTHENTICATED);
     expect(await preKeyCount(second.token)).toEqual({ ec: 1, kyber: 3 });
