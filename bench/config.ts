@@ -31,9 +31,9 @@ export const RELAY_IN_FLIGHT = 1_000;
 /** The most messages one Send may carry (API.md). */
 export const SEND_BATCH = 100;
 /** End to end: messages sent and not yet stored by the receiver (one full Send batch). */
-export const E2E_IN_FLIGHT = 100;
+export const E2E_IN_FLIGHT = 1_000;
 /** End to end: first contacts under way at once. */
-export const E2E_SETUPS_IN_FLIGHT = 8;
+export const E2E_SETUPS_IN_FLIGHT = 40;
 
 export const FULL: BenchConfig = {
   mode: 'full',
@@ -47,7 +47,7 @@ export const FULL: BenchConfig = {
   relayMessages: 10_000,
   latencyMessages: 1_000,
   drainMessages: 5_000,
-  endToEndMessages: 500,
+  endToEndMessages: 3_000,
   endToEndSessionSetups: 40,
   scaleEnvelopes: 1_000_000,
   scaleRecipients: 10_000,

@@ -4,14 +4,17 @@
  * commits before it acks. Messages per second and latency (A's send() called
  * to B's stored message), then new sessions per second: fresh senders, each
  * fetching B's bundle, sending a first message, B decrypting it.
+ *
+ * The sending clients and the receiving client each run in a child process of
+ * their own (support/clientProcess.ts), as two devices would: the bench process
+ * only hands the receiver's arrivals to the sender, which times them.
  */
-import { join } from 'node:path';
-import { ChatClient } from '../../client/core/chatClient.js';
 import { E2E_IN_FLIGHT, E2E_SETUPS_IN_FLIGHT } from '../config.js';
 import { figure, type Figure } from '../figure.js';
 import { SIGNAL_PAIR_RATE, SIGNAL_SETUP_RATE } from '../limits/libsignal.js';
 import type { Step, StepContext } from '../step.js';
-import { nowMs, ratePerSecond } from '../support/clock.js';
+import { ClientProcess, PROFILE_DIR_ENV, type SendResult } from '../support/clientProcess.js';
+import { ratePerSecond } from '../support/clock.js';
 import { withDeadline } from '../support/deadline.js';
 import { howFar } from '../support/progress.js';
 import { repeat, warmUpSize } from '../support/repeat.js';
@@ -22,64 +25,70 @@ import { freshNumber } from '../support/wire.js';
 
 const DEADLINE_MS = 180_000;
 
-/** When each text arrived at a client (its 'message' event: decrypted and committed). */
-class Inbox {
-  private readonly waiting = new Map<string, (at: number) => void>();
-  private readonly arrived = new Map<string, number>();
-  readonly errors: string[] = [];
-
-  constructor(client: ChatClient) {
-    client.on((event) => {
-      if (event.event === 'error') this.errors.push(event.message);
-      if (event.event !== 'message') return;
-      const at = nowMs();
-      const resolve = this.waiting.get(event.text);
-      if (resolve) {
-        this.waiting.delete(event.text);
-        resolve(at);
-      } else {
-        this.arrived.set(event.text, at);
-      }
-    });
-  }
-
-  arrival(text: string): Promise<number> {
-    const at = this.arrived.get(text);
-    if (at !== undefined) {
-      this.arrived.delete(text);
-      return Promise.resolve(at);
-    }
-    return new Promise((resolve) => this.waiting.set(text, resolve));
-  }
+/** Sender and receiver processes for one step; each repetition opens fresh clients in them. */
+interface Devices {
+  sender: ClientProcess;
+  receiver: ClientProcess;
 }
 
-/** Runs `count` tasks, at most `concurrency` at a time. */
-async function inParallel(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count) await task(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-}
-
-async function registeredClient(dir: string, server: ServerUnderTest): Promise<ChatClient> {
-  const number = freshNumber();
-  const client = await ChatClient.open({ number, dataDir: join(dir, number), server: server.address });
+async function startDevices(profileDir: string | undefined): Promise<Devices> {
+  const sender = await ClientProcess.start('sending client process', profileDir);
   try {
-    await client.register();
-    return client;
+    const receiver = await ClientProcess.start('receiving client process', profileDir);
+    // What the receiver stored is what the sender waits for.
+    receiver.onArrivals((arrivals) => sender.forward(arrivals));
+    return { sender, receiver };
   } catch (error) {
-    await client.close();
+    await sender.stop();
     throw error;
   }
 }
 
-/** Sends `text` from `from` to `to` and returns ms from the send() call to its arrival. */
-async function sendAndTime(from: ChatClient, to: ChatClient, inbox: Inbox, text: string): Promise<number> {
-  const startedAt = nowMs();
-  const arrival = inbox.arrival(text);
-  await from.send(to.number, text);
-  return (await arrival) - startedAt;
+/** Opens and registers fresh clients in both processes (untimed); closes them after `use`. */
+async function withClients<T>(
+  { sender, receiver }: Devices,
+  dir: string,
+  server: ServerUnderTest,
+  senderCount: number,
+  use: (receiverNumber: string) => Promise<T>,
+): Promise<T> {
+  const receiverNumber = freshNumber();
+  const senderNumbers = Array.from({ length: senderCount }, () => freshNumber());
+  try {
+    await Promise.all([
+      receiver.request({ op: 'open', numbers: [receiverNumber], dataDir: dir, server: server.address, listen: true }),
+      sender.request({ op: 'open', numbers: senderNumbers, dataDir: dir, server: server.address, listen: false }),
+    ]);
+    return await use(receiverNumber);
+  } finally {
+    await Promise.all([sender.request({ op: 'closeClients' }), receiver.request({ op: 'closeClients' })]);
+  }
+}
+
+/** Sends `texts` from the sender process and returns how long they took, with every client error so far. */
+async function sendAll(
+  devices: Devices,
+  to: string,
+  texts: string[],
+  inFlight: number,
+  eachFromOwnClient: boolean,
+  what: string,
+): Promise<SendResult> {
+  const both = [devices.sender, devices.receiver];
+  // A no-op unless the processes were started with a profile folder.
+  await Promise.all(both.map((device) => device.request({ op: 'profile', on: true })));
+  const sent = devices.sender.request({ op: 'send', to, texts, inFlight, eachFromOwnClient });
+  const clientErrors = async (): Promise<string> => {
+    const [a, b] = await Promise.all([devices.sender.request({ op: 'errors' }), devices.receiver.request({ op: 'errors' })]);
+    return [...a.errors, ...b.errors].slice(0, 3).join('; ') || 'none';
+  };
+  try {
+    const result = (await withDeadline(sent, DEADLINE_MS, what)).send!;
+    await Promise.all(both.map((device) => device.request({ op: 'profile', on: false })));
+    return result;
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (client errors: ${await clientErrors().catch(() => 'unknown')})`);
+  }
 }
 
 interface MessagesRun {
@@ -87,56 +96,41 @@ interface MessagesRun {
   latenciesMs: number[];
 }
 
-async function measureMessages(server: ServerUnderTest, count: number, report: (done: number) => void): Promise<MessagesRun> {
-  return withTempDir('e2e', async (dir) => {
-    const alice = await registeredClient(dir, server);
-    const bob = await registeredClient(dir, server);
-    try {
-      const inbox = new Inbox(bob);
-      await Promise.all([alice.connect(), bob.connect()]);
+async function measureMessages(devices: Devices, server: ServerUnderTest, count: number, report: (done: number) => void): Promise<MessagesRun> {
+  return withTempDir('e2e', (dir) =>
+    withClients(devices, dir, server, 1, async (bob) => {
+      await Promise.all([devices.sender.request({ op: 'connect' }), devices.receiver.request({ op: 'connect' })]);
       // The session and Bob's first delivery receipt are set up before the clock starts.
-      await sendAndTime(alice, bob, inbox, 'hello');
-      const latenciesMs: number[] = [];
-      const startedAt = nowMs();
-      await withDeadline(
-        inParallel(count, E2E_IN_FLIGHT, async (index) => {
-          latenciesMs.push(await sendAndTime(alice, bob, inbox, `message ${index}`));
-          if (latenciesMs.length % 100 === 0) report(latenciesMs.length);
-        }),
-        DEADLINE_MS,
-        `${count} end-to-end messages (client errors: ${inbox.errors.slice(0, 3).join('; ') || 'none'})`,
-      );
-      return { rate: ratePerSecond(count, nowMs() - startedAt), latenciesMs };
-    } finally {
-      await Promise.all([alice.close(), bob.close()]);
-    }
-  });
+      await sendAll(devices, bob, ['hello'], 1, false, 'the first message');
+      let done = 0;
+      devices.receiver.onArrivals((arrivals) => {
+        devices.sender.forward(arrivals);
+        done += arrivals.length;
+        report(done);
+      });
+      const texts = Array.from({ length: count }, (_, index) => `message ${index}`);
+      const run = await sendAll(devices, bob, texts, E2E_IN_FLIGHT, false, `${count} end-to-end messages`);
+      return { rate: ratePerSecond(count, run.elapsedMs), latenciesMs: run.latenciesMs };
+    }),
+  );
 }
 
-async function measureSessionSetups(server: ServerUnderTest, count: number, report: (done: number) => void): Promise<number> {
-  return withTempDir('e2e-setup', async (dir) => {
-    const bob = await registeredClient(dir, server);
-    const senders: ChatClient[] = [];
-    try {
-      const inbox = new Inbox(bob);
-      await bob.connect();
-      // Registering the senders (key generation, upload) is not part of a session setup.
-      for (let i = 0; i < count; i += 1) senders.push(await registeredClient(dir, server));
+async function measureSessionSetups(devices: Devices, server: ServerUnderTest, count: number, report: (done: number) => void): Promise<number> {
+  return withTempDir('e2e-setup', (dir) =>
+    // Registering the senders (key generation, upload) is not part of a session setup.
+    withClients(devices, dir, server, count, async (bob) => {
+      await devices.receiver.request({ op: 'connect' });
       let done = 0;
-      const startedAt = nowMs();
-      await withDeadline(
-        inParallel(count, E2E_SETUPS_IN_FLIGHT, async (index) => {
-          await sendAndTime(senders[index] as ChatClient, bob, inbox, `first contact ${index}`);
-          report(++done);
-        }),
-        DEADLINE_MS,
-        `${count} session setups`,
-      );
-      return ratePerSecond(count, nowMs() - startedAt);
-    } finally {
-      await Promise.all([bob, ...senders].map((client) => client.close()));
-    }
-  });
+      devices.receiver.onArrivals((arrivals) => {
+        devices.sender.forward(arrivals);
+        done += arrivals.length;
+        report(done);
+      });
+      const texts = Array.from({ length: count }, (_, index) => `first contact ${index}`);
+      const run = await sendAll(devices, bob, texts, E2E_SETUPS_IN_FLIGHT, true, `${count} session setups`);
+      return ratePerSecond(count, run.elapsedMs);
+    }),
+  );
 }
 
 export const endToEndScenario: Step = {
@@ -144,14 +138,22 @@ export const endToEndScenario: Step = {
   name: 'end to end with encryption (client cores)',
   async run({ config, progress, serverProfileDir }: StepContext): Promise<Figure[]> {
     return withServer('e2e', serverProfileDir, async (server) => {
-      const messages = await repeat({ repetitions: config.repetitions, progress, warmUp: true }, (run) => {
-        const count = warmUpSize(config.endToEndMessages, run);
-        return measureMessages(server, count, (done) => run.report(howFar(done, count, 'messages')));
-      });
-      const setups = await repeat({ repetitions: config.repetitions, progress, warmUp: true }, (run) => {
-        const count = warmUpSize(config.endToEndSessionSetups, run);
-        return measureSessionSetups(server, count, (done) => run.report(howFar(done, count, 'sessions')));
-      });
+      // BENCH_CLIENT_PROFILE_DIR=folder: CPU profiles of the clients' timed parts (read them with profileTop.js).
+      const devices = await startDevices(process.env[PROFILE_DIR_ENV]);
+      let messages: MessagesRun[];
+      let setups: number[];
+      try {
+        messages = await repeat({ repetitions: config.repetitions, progress, warmUp: true }, (run) => {
+          const count = warmUpSize(config.endToEndMessages, run);
+          return measureMessages(devices, server, count, (done) => run.report(howFar(done, count, 'messages')));
+        });
+        setups = await repeat({ repetitions: config.repetitions, progress, warmUp: true }, (run) => {
+          const count = warmUpSize(config.endToEndSessionSetups, run);
+          return measureSessionSetups(devices, server, count, (done) => run.report(howFar(done, count, 'sessions')));
+        });
+      } finally {
+        await Promise.all([devices.sender.stop(), devices.receiver.stop()]);
+      }
       const latency = (q: number) => messages.map((run) => quantile(run.latenciesMs, q));
       return [
         figure('e2e.rate', `end to end, encrypted, ${E2E_IN_FLIGHT} in flight`, 'msg/s', messages.map((run) => run.rate), {

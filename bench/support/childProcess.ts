@@ -103,6 +103,12 @@ function procCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
+/** Records a child started elsewhere (a forked client process) so that killAllChildren stops it too. */
+export function trackChild(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
 /** Last resort on Ctrl+C or a crash: kill whatever is still running, synchronously. */
 export function killAllChildren(): void {
   for (const child of running) child.kill('SIGKILL');
