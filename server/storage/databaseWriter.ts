@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { projectRoot } from '../../proto/loader.js';
 import type { Db } from './database.js';
-import type { SerializedError, WriteRequest, WriteResponse, WriterData } from './writerProtocol.js';
+import type { SerializedError, Write, WriteRequest, WriteResponse, WriterData } from './writerProtocol.js';
 
 /** Transaction scripts: synchronous functions of the database and plain, cloneable data. */
 export type Scripts = Record<string, (db: Db, args: never) => unknown>;
@@ -40,16 +40,19 @@ export function builtModule(moduleUrl: string): URL {
 
 export class DatabaseWriter<S extends Scripts> {
   private nextId = 1;
+  private outbox: Write[] = [];
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private closed?: Promise<void>;
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (response: WriteResponse) => {
-      if (response.kind !== 'result') return;
-      const waiter = this.pending.get(response.id);
-      this.pending.delete(response.id);
-      if (response.ok) waiter?.resolve(response.value);
-      else waiter?.reject(new WriteError(response.error));
+      if (response.kind !== 'results') return;
+      for (const result of response.results) {
+        const waiter = this.pending.get(result.id);
+        this.pending.delete(result.id);
+        if (result.ok) waiter?.resolve(result.value);
+        else waiter?.reject(new WriteError(result.error));
+      }
     });
     worker.on('error', (err) => this.failAll(err));
     worker.on('exit', () => this.failAll(new Error('the database writer stopped')));
@@ -77,13 +80,22 @@ export class DatabaseWriter<S extends Scripts> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ kind: 'write', id, script, args } satisfies WriteRequest);
+      this.outbox.push({ id, script, args });
+      if (this.outbox.length === 1) setImmediate(() => this.post());
     });
+  }
+
+  /** Sends the writes asked for during this turn as one message. */
+  private post(): void {
+    if (this.outbox.length === 0) return;
+    this.worker.postMessage({ kind: 'writes', writes: this.outbox } satisfies WriteRequest);
+    this.outbox = [];
   }
 
   /** Commits what is queued, closes the thread's connection, ends the thread. */
   close(): Promise<void> {
     this.closed ??= new Promise<void>((resolve) => {
+      this.post();
       this.worker.once('exit', () => resolve());
       this.worker.postMessage({ kind: 'close' } satisfies WriteRequest);
     });

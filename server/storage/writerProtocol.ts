@@ -7,7 +7,20 @@ export interface WriterData {
   maxBytes: number;
 }
 
-export type WriteRequest = { kind: 'write'; id: number; script: string; args: unknown } | { kind: 'close' };
+export interface Write {
+  id: number;
+  script: string;
+  args: unknown;
+}
+
+export type WriteResult = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SerializedError };
+
+/**
+ * Both directions carry lists: the writes asked for in one turn of the event
+ * loop travel as one message, and so do the results of one commit. A message
+ * between threads costs far more than its contents.
+ */
+export type WriteRequest = { kind: 'writes'; writes: Write[] } | { kind: 'close' };
 
 export interface SerializedError {
   name: string;
@@ -18,11 +31,7 @@ export interface SerializedError {
   failure?: unknown;
 }
 
-export type WriteResponse =
-  | { kind: 'ready' }
-  | { kind: 'closed' }
-  | { kind: 'result'; id: number; ok: true; value: unknown }
-  | { kind: 'result'; id: number; ok: false; error: SerializedError };
+export type WriteResponse = { kind: 'ready' } | { kind: 'closed' } | { kind: 'results'; results: WriteResult[] };
 
 export function serializeError(err: unknown): SerializedError {
   const e = err as { name?: string; message?: string; code?: unknown; failure?: unknown };

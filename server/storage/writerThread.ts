@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './database.js';
 import { WriteBatcher } from './writeBatcher.js';
-import { serializeError, type WriteRequest, type WriteResponse, type WriterData } from './writerProtocol.js';
+import { serializeError, type Write, type WriteRequest, type WriteResponse, type WriteResult, type WriterData } from './writerProtocol.js';
 
 const { dbPath, scriptsModule, maxBytes } = workerData as WriterData;
 const scriptsExports = (await import(scriptsModule)) as {
@@ -22,6 +22,30 @@ const db = openDatabase(dbPath, { maxBytes });
 const batcher = new WriteBatcher(db);
 const port = parentPort!;
 
+/** Results of one commit go back together, in one message. */
+let results: WriteResult[] = [];
+function reply(result: WriteResult): void {
+  results.push(result);
+  if (results.length > 1) return;
+  // After this commit's other promise reactions, which are already queued.
+  queueMicrotask(() => {
+    port.postMessage({ kind: 'results', results } satisfies WriteResponse);
+    results = [];
+  });
+}
+
+function runWrite({ id, script: name, args }: Write): void {
+  const script = scripts[name];
+  if (!script) {
+    reply({ id, ok: false, error: { name: 'Error', message: `no write script "${name}"` } });
+    return;
+  }
+  batcher.run((tx) => script(tx, args), { synced: !unsynced.has(name) }).then(
+    (value) => reply({ id, ok: true, value }),
+    (err: unknown) => reply({ id, ok: false, error: serializeError(err) }),
+  );
+}
+
 port.on('message', (request: WriteRequest) => {
   if (request.kind === 'close') {
     batcher.flush();
@@ -30,14 +54,6 @@ port.on('message', (request: WriteRequest) => {
     port.close();
     return;
   }
-  const script = scripts[request.script];
-  if (!script) {
-    port.postMessage({ kind: 'result', id: request.id, ok: false, error: { name: 'Error', message: `no write script "${request.script}"` } } satisfies WriteResponse);
-    return;
-  }
-  batcher.run((tx) => script(tx, request.args), { synced: !unsynced.has(request.script) }).then(
-    (value) => port.postMessage({ kind: 'result', id: request.id, ok: true, value } satisfies WriteResponse),
-    (err: unknown) => port.postMessage({ kind: 'result', id: request.id, ok: false, error: serializeError(err) } satisfies WriteResponse),
-  );
+  request.writes.forEach(runWrite);
 });
 port.postMessage({ kind: 'ready' } satisfies WriteResponse);
