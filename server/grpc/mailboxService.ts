@@ -21,15 +21,17 @@ export interface MailboxDeps {
 
 const CIPHERTEXT_TYPES = new Set([2, 3]);
 
+// Timestamps go out as numbers (all below 2^53): a string would be parsed back
+// into a Long for every envelope on the way to the wire.
 const envelopeToWire = (e: Envelope): WireEnvelope => ({
   guid: e.guid,
   source: e.source,
   source_device: e.sourceDevice,
   destination: e.destination,
   type: e.type,
-  content: Buffer.from(e.content.buffer, e.content.byteOffset, e.content.byteLength),
-  client_timestamp: String(e.clientTimestamp),
-  server_timestamp: String(e.serverTimestamp),
+  content: e.content,
+  client_timestamp: e.clientTimestamp,
+  server_timestamp: e.serverTimestamp,
 });
 
 const END_STATUS: Record<StreamEnd, { code: grpc.status; details: string }> = {
@@ -63,7 +65,7 @@ export class MailboxGrpcService {
         });
         const outcome = await mailbox.send(caller, destination, messages);
         if (!outcome.ok) throw failureToRpcError(outcome.failure);
-        return { guids: outcome.value.guids, server_timestamp: String(outcome.value.serverTimestamp) };
+        return { guids: outcome.value.guids, server_timestamp: outcome.value.serverTimestamp };
       }),
 
       Subscribe: kit.serverStream('Subscribe', (_req, call) => {
