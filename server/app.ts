@@ -61,7 +61,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const challenges = new ChallengeBook(serverId, config.challengeTtlMs, clock);
   const tokens = new TokenIssuer(db, config.tokenTtlMs, clock);
   const mailbox = new MailboxService(db, writer, notifier, limits, config, clock);
-  const accounts = new AccountService(writer, tokens, clock, log, (id) => mailbox.endStream(id, 'sessions_ended'));
+  const accounts = new AccountService(writer, tokens, clock, log, (id) => mailbox.sessionsEnded(id));
   const keys = new KeyService(db, writer, limits);
   const maintenance = new Maintenance(writer, challenges, limits, config, clock, log);
 

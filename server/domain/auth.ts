@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { PublicKey } from '@signalapp/libsignal-client';
 import type { Db } from '../storage/database.js';
 import { findAccountByToken } from '../storage/tokens.js';
+import { RecentLookups } from './recentLookups.js';
 import type { Account, Clock } from './types.js';
 
 const AUTH_LABEL = 'e2ee-auth-v1';
@@ -108,27 +109,22 @@ export interface MintedToken {
 
 /**
  * Tokens recently looked up, so a busy session does not hash and query on
- * every call. In-process revocation (re-registration, deletion) forgets them
- * at once; an entry is re-read after RECHECK_MS, so a change made outside this
- * process (the operator's `accounts delete`) takes effect within that time.
+ * every call. Re-registration and deletion forget an account's tokens at once;
+ * an entry is read again after a second.
  */
-const RECHECK_MS = 1_000;
+const REMEMBER_MS = 1_000;
 const MAX_REMEMBERED = 10_000;
 
-interface Remembered {
-  account: Account;
-  expiresAt: number;
-  checkedAt: number;
-}
-
 export class TokenIssuer {
-  private readonly remembered = new Map<string, Remembered>();
+  private readonly remembered: RecentLookups<string, Account>;
 
   constructor(
     private readonly db: Db,
     private readonly ttlMs: number,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.remembered = new RecentLookups(clock, REMEMBER_MS, MAX_REMEMBERED);
+  }
 
   /** A new opaque token; the caller stores its hash with the account. */
   mint(): MintedToken {
@@ -137,20 +133,17 @@ export class TokenIssuer {
   }
 
   accountFor(token: string): Account | undefined {
-    const now = this.clock.now();
     const known = this.remembered.get(token);
-    if (known && now < known.expiresAt && now - known.checkedAt < RECHECK_MS) return known.account;
-    this.remembered.delete(token);
-    const row = findAccountByToken(this.db, hashToken(token), now);
+    if (known) return known;
+    const row = findAccountByToken(this.db, hashToken(token), this.clock.now());
     if (!row) return undefined;
     const account = { id: row.id, number: row.number, identityKey: row.identity_key, registrationId: row.registration_id };
-    if (this.remembered.size >= MAX_REMEMBERED) this.remembered.delete(this.remembered.keys().next().value!);
-    this.remembered.set(token, { account, expiresAt: row.expires_at, checkedAt: now });
+    this.remembered.remember(token, account, row.expires_at);
     return account;
   }
 
   /** The account's tokens were revoked: stop honouring any of them now. */
   forgetAccount(accountId: number): void {
-    for (const [token, known] of this.remembered) if (known.account.id === accountId) this.remembered.delete(token);
+    this.remembered.forgetWhere((account) => account.id === accountId);
   }
 }

@@ -8,6 +8,7 @@ import { DeliveryStream, type DeliverySink, type StreamEnd } from './delivery.js
 import type { MailboxNotifier } from './notifier.js';
 import { fail, ok, rejectionOf, type Outcome } from './outcome.js';
 import type { RateLimiter } from './rateLimiter.js';
+import { RecentLookups } from './recentLookups.js';
 import { DEVICE_ID, type Account, type Clock, type Envelope, type OutgoingMessage } from './types.js';
 import type { StoreResult, Writer } from './writes.js';
 
@@ -16,6 +17,9 @@ export interface SendResult {
   serverTimestamp: number;
 }
 
+const RECIPIENT_REMEMBER_MS = 1_000;
+const MAX_RECIPIENTS_REMEMBERED = 10_000;
+
 type MailboxLimits = Pick<
   ServerConfig,
   'queueCap' | 'envelopeTtlMs' | 'idempotencyTtlMs' | 'maxInFlightPerStream' | 'fetchDefaultLimit' | 'fetchMaxBytes'
@@ -23,6 +27,7 @@ type MailboxLimits = Pick<
 
 export class MailboxService {
   private readonly streams = new Map<number, DeliveryStream>();
+  private readonly recipients: RecentLookups<string, { id: number }>;
 
   constructor(
     private readonly db: Db,
@@ -31,7 +36,9 @@ export class MailboxService {
     private readonly limits: RateLimiter,
     private readonly config: MailboxLimits,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.recipients = new RecentLookups(clock, RECIPIENT_REMEMBER_MS, MAX_RECIPIENTS_REMEMBERED);
+  }
 
   /**
    * Stores the messages for one recipient, all or none (domain/writes.ts
@@ -39,7 +46,7 @@ export class MailboxService {
    * with concurrent sends.
    */
   async send(source: Account, destination: string, messages: OutgoingMessage[]): Promise<Outcome<SendResult>> {
-    const recipient = findAccountByNumber(this.db, destination);
+    const recipient = this.recipient(destination);
     if (!recipient) return fail('not_found', 'no such account');
     const decision = this.limits.take([
       { rule: 'sendPerPair', key: `${source.id}>${recipient.id}`, cost: messages.length },
@@ -116,9 +123,19 @@ export class MailboxService {
     return { stream, detach };
   }
 
-  /** Ends the account's stream (its sessions ended: re-registration or deletion). */
-  endStream(accountId: number, why: StreamEnd): void {
-    this.streams.get(accountId)?.close(why);
+  /** The account re-registered or was deleted: its stream ends and its lookups are read again. */
+  sessionsEnded(accountId: number): void {
+    this.recipients.forgetWhere((recipient) => recipient.id === accountId);
+    this.streams.get(accountId)?.close('sessions_ended');
+  }
+
+  /** The account behind a number, remembered for a second (storeEnvelopes checks it still exists). */
+  private recipient(number: string): { id: number } | undefined {
+    const known = this.recipients.get(number);
+    if (known) return known;
+    const row = findAccountByNumber(this.db, number);
+    if (row) this.recipients.remember(number, { id: row.id });
+    return row;
   }
 
   endAllStreams(why: StreamEnd): void {

@@ -141,6 +141,8 @@ function messageDigest(destination: string, m: OutgoingMessage): Buffer {
  * the call. Past the recipient's cap, nothing of the call is stored.
  */
 function storeEnvelopes(db: Db, s: StoreArgs): StoreResult {
+  // The caller looked the recipient up a moment ago; it may have been deleted since.
+  if (!findAccountById(db, s.recipientId)) throw new Rejection({ kind: 'not_found', message: 'no such account' });
   const guids: string[] = [];
   const fresh: NewEnvelope[] = [];
   const freshIndexes: number[] = [];

@@ -66,6 +66,10 @@ describe('a running server', () => {
     const number = freshNumber();
     const owner = await register(stubs, number);
     expect(await codeOf(register(stubs, number))).toBe(status.ALREADY_EXISTS);
+    const sender = await register(stubs, freshNumber());
+    const sendToOwner = () =>
+      call(stubs.mailbox, stubs.mailbox.Send, { destination: number, messages: [{ type: 2, content: Buffer.from('x'), client_timestamp: '1' }] }, sender.auth);
+    await sendToOwner(); // the server now remembers the recipient too
     const preKeyCount = () =>
       call(stubs.keys, stubs.keys.GetPreKeyCount, {}, owner.auth).then(
         () => status.OK,
@@ -75,6 +79,7 @@ describe('a running server', () => {
     const { code, stdout } = await serverCommand(['accounts', 'delete', number, '--db', join(dir, 'server.db')]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/deleted account/);
+    expect(await codeOf(sendToOwner())).toBe(status.NOT_FOUND); // not a foreign-key failure
     // The running server re-reads a remembered token at least once a second.
     const deadline = Date.now() + 3_000;
     while ((await preKeyCount()) === status.OK && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
