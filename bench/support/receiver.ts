@@ -1,8 +1,11 @@
 /**
  * The receiving side of the wire load: one Subscribe stream, each envelope
- * handed to a callback and then acked. Acks are batched: whatever arrived in
- * one turn of the event loop goes out in one Ack call, so the server's window
- * of 256 unacked envelopes keeps moving.
+ * handed to a callback and then acked. Acks are batched as a real client
+ * batches them: one Ack call in flight at a time, carrying whatever arrived
+ * since the last one went out. When traffic is light every envelope is acked
+ * at once; under load the acks of many turns share a call (a unary call costs
+ * both processes far more than a guid), and the server's window of 256 unacked
+ * envelopes keeps moving because it opens when an Ack arrives.
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { Envelope__Output } from '../../proto/generated/e2ee/v1/Envelope.js';
@@ -28,14 +31,23 @@ export function openReceiver(wire: Wire, account: Account, onEnvelope: (envelope
 
   const pending: string[] = [];
   let flushScheduled = false;
-  const acksInFlight = new Set<Promise<unknown>>();
+  let ackInFlight: Promise<unknown> | undefined;
   const flush = (): void => {
     flushScheduled = false;
-    while (pending.length > 0) {
-      const batch = pending.splice(0, MAX_ACK);
-      const call = ack(wire, account, batch).catch(fail);
-      acksInFlight.add(call);
-      void call.finally(() => acksInFlight.delete(call));
+    if (ackInFlight || pending.length === 0) return;
+    const call = ack(wire, account, pending.splice(0, MAX_ACK)).catch(fail);
+    ackInFlight = call;
+    void call.finally(() => {
+      ackInFlight = undefined;
+      flush();
+    });
+  };
+  /** Resolves when every guid received so far has been acked. */
+  const allAcked = async (): Promise<void> => {
+    flush();
+    while (ackInFlight) {
+      await ackInFlight;
+      flush();
     }
   };
 
@@ -66,8 +78,7 @@ export function openReceiver(wire: Wire, account: Account, onEnvelope: (envelope
     queueEmpty,
     failed,
     async close() {
-      flush();
-      await Promise.all(acksInFlight);
+      await allAcked();
       closing = true;
       stream.cancel();
     },
