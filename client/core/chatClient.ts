@@ -127,7 +127,9 @@ export class ChatClient implements ChatClientApi {
           this.maintainInBackground();
         },
         onEnvelopes: async (envelopes) => {
-          await this.receiver.handleBatch(envelopes);
+          // The next batch is decrypted while this one is flushed and acked; close() waits for both.
+          const { done } = await this.receiver.storeBatch(envelopes);
+          this.runInBackground(done.then(() => undefined));
         },
         onQueueEmpty: () => this.ctx.emit({ event: 'queue', pending: 0, empty: true }),
         onState: (state) => {

@@ -17,6 +17,9 @@
  *   3. Ack the batch in one call, so the server drops its copies.
  *   4. Emit events.
  *
+ * Steps 3 and 4 of one batch overlap steps 0 to 2 of the next (storeBatch), but
+ * keep the batches' order, and a batch is never acked before its commit is on disk.
+ *
  * A crash before 2 leaves nothing behind and the whole batch comes again; a
  * crash between 2 and 3 brings it again and step 0 drops it. An envelope that
  * cannot be decrypted is counted; libsignal's verdict is final at once, anything
@@ -47,6 +50,8 @@ import { advanceOutgoingStatus, insertMessage } from './storage/messageQueries.j
 import { oweReceipt } from './storage/receiptQueries.js';
 
 export const MAX_DECRYPT_ATTEMPTS = 3;
+/** Batches stored and waiting for their flush and ack while the next one is decrypted. */
+const MAX_UNACKED_BATCHES = 2;
 const PREKEY_MESSAGE_TYPE = 3;
 
 export type ReceiveOutcome =
@@ -73,6 +78,9 @@ export interface ReceiverHooks {
 }
 
 export class Receiver {
+  /** Stored batches whose steps 3 and 4 have not finished, oldest first. */
+  private readonly unacked: Promise<void>[] = [];
+
   constructor(
     private readonly ctx: ClientContext,
     private readonly hooks: ReceiverHooks,
@@ -80,10 +88,36 @@ export class Receiver {
 
   /** Steps 0 to 4 for envelopes in arrival order, with one Ack (step 3) after the batch's commit. */
   async handleBatch(envelopes: readonly Envelope__Output[]): Promise<ReceiveOutcome[]> {
+    const { done } = await this.storeBatch(envelopes);
+    return done;
+  }
+
+  /**
+   * Steps 0 to 2 now; resolves once the batch is committed (not yet on disk),
+   * with `done` for steps 3 and 4. Those wait for the commit to reach the disk
+   * and run in the order the batches were stored, so the next batch can be
+   * decrypted while this one is flushed and acked. At most MAX_UNACKED_BATCHES
+   * batches wait for their ack: a slow server holds up decrypting.
+   */
+  async storeBatch(envelopes: readonly Envelope__Output[]): Promise<{ done: Promise<ReceiveOutcome[]> }> {
+    while (this.unacked.length >= MAX_UNACKED_BATCHES) await this.unacked[0];
     const outcomes = await this.ctx.protocolLock.run(() => this.decryptAndCommit(envelopes));
-    await flushCommitted(this.ctx.db);
-    if (outcomes.some((outcome) => outcome.kind === 'message' || outcome.kind === 'receipt')) failpoint('client.after-commit-before-ack');
-    return this.ackAndReport(envelopes, outcomes);
+    // Started now, so that it covers this commit however long the batches before take to ack.
+    const flushed = flushCommitted(this.ctx.db);
+    const previous = this.unacked.at(-1);
+    const done = (async () => {
+      await flushed;
+      if (outcomes.some((outcome) => outcome.kind === 'message' || outcome.kind === 'receipt')) failpoint('client.after-commit-before-ack');
+      await previous;
+      return this.ackAndReport(envelopes, outcomes);
+    })();
+    const settled = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.unacked.push(settled);
+    void settled.then(() => this.unacked.splice(this.unacked.indexOf(settled), 1));
+    return { done };
   }
 
   /** Steps 3 and 4. */
@@ -115,7 +149,8 @@ export class Receiver {
     // Flushed to disk by handleBatch, outside the lock, before the ack.
     return commitUnflushed(db, (): ReceiveOutcome[] => {
       stores.pending.commit(db, now);
-      const outcomes = envelopes.map((envelope, i) => this.store(envelope, decrypted[i]!, now));
+      const conversations = new Set<string>();
+      const outcomes = envelopes.map((envelope, i) => this.store(envelope, decrypted[i]!, now, conversations));
       const stored = envelopes.filter((_, i) => decrypted[i]!.kind === 'content' || decrypted[i]!.kind === 'replay');
       markEnvelopesProcessed(db, stored.map((envelope) => envelope.guid), now);
       return outcomes;
@@ -123,7 +158,7 @@ export class Receiver {
   }
 
   /** Step 2 for one envelope, but for its processed guid (marked with the batch's); runs inside the batch's transaction. */
-  private store(envelope: Envelope__Output, decrypted: Decrypted, now: number): ReceiveOutcome {
+  private store(envelope: Envelope__Output, decrypted: Decrypted, now: number, conversations: Set<string>): ReceiveOutcome {
     const { db } = this.ctx;
     const from = envelope.source;
     switch (decrypted.kind) {
@@ -140,7 +175,11 @@ export class Receiver {
       case 'content': {
         const { content, identityChanged } = decrypted;
         if (content.kind === 'data') {
-          const message = insertMessage(db, { conversation: from, direction: 'incoming', sender: from, text: content.text, timestamp: content.timestamp, storedAt: now });
+          const message = insertMessage(
+            db,
+            { conversation: from, direction: 'incoming', sender: from, text: content.text, timestamp: content.timestamp, storedAt: now },
+            conversations,
+          );
           oweReceipt(db, from, 'delivery', message.timestamp);
           return { kind: 'message', message, identityChanged };
         }
