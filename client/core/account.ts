@@ -3,7 +3,7 @@ import { IdentityKeyPair } from '@signalapp/libsignal-client';
 import { randomInt } from 'node:crypto';
 import { ClientError } from './errors.js';
 import type { LocalIdentity } from './protocol/stores.js';
-import { createAccount, getAccount } from './storage/accountQueries.js';
+import { createAccount, getAccount, getRegisteredAt } from './storage/accountQueries.js';
 import type { ClientDatabase } from './storage/database.js';
 import { toBytes } from './storage/statements.js';
 
@@ -31,7 +31,7 @@ export function loadOrCreateIdentity(db: ClientDatabase, number: string): LocalI
 }
 
 export function isRegistered(db: ClientDatabase): boolean {
-  return (getAccount(db)?.registeredAt ?? null) !== null;
+  return getRegisteredAt(db) !== null;
 }
 
 export function pinnedServerId(db: ClientDatabase): string | null {

@@ -34,6 +34,8 @@ export const MAX_TEXT_BYTES = 64 * 1024;
 /** Send carries at most 100 messages and 256 KiB; stay clear of the latter. */
 const MAX_BATCH_MESSAGES = 100;
 const MAX_BATCH_BYTES = 192 * 1024;
+/** Outbox rows put on disk by one flush and then sent, batch by batch. */
+const MAX_ROUND_ROWS = 500;
 /** Texts encrypted under one hold of the protocol lock and committed together. */
 const MAX_GROUP_TEXTS = 200;
 /** How often one batch is retried after a rate limit before the flush gives up for now. */
@@ -58,6 +60,8 @@ export class Sender {
   private flushAgain = false;
   /** Why the outbox last stopped short (server unreachable, ...). */
   private stalledBy: ClientError | undefined;
+  /** sendText calls waiting for their message's row to be sent, by message id. */
+  private readonly attempting = new Map<number, (message: ChatMessage | undefined) => void>();
 
   constructor(private readonly ctx: ClientContext) {
     this.lastTimestamp = latestOutgoingTimestamp(ctx.db);
@@ -69,15 +73,13 @@ export class Sender {
     if (Buffer.byteLength(text, 'utf8') > MAX_TEXT_BYTES) {
       throw new ClientError('invalid_message', `message too long (at most ${MAX_TEXT_BYTES} bytes)`);
     }
-    if (!isIdentityTrusted(this.ctx, to)) throw untrustedIdentityError(to);
 
     const messageId = await new Promise<number>((resolve, reject) => {
       this.waitingTexts.push({ to, text, resolve, reject });
       if (!this.encryptingTexts) this.encryptingTexts = this.encryptWaitingTexts();
     });
-    await this.flushOutbox();
 
-    const stored = getMessage(this.ctx.db, messageId)!;
+    const stored = (await this.untilAttempted(messageId)) ?? getMessage(this.ctx.db, messageId)!;
     if (stored.status === 'failed') throw new ClientError('send_failed', stored.error ?? `sending to ${to} failed`);
     if (stored.status === 'sending') {
       throw new ClientError('unavailable', `${this.stalledBy?.message ?? 'not sent yet'}; the message is queued and will be sent on reconnect`, {
@@ -85,6 +87,34 @@ export class Sender {
       });
     }
     return stored;
+  }
+
+  /**
+   * Flushes the outbox and resolves once the message's row has been sent or
+   * refused (with the message as it then stood), or, at the latest, once the
+   * flush has attempted every row queued before the call (undefined: read it back).
+   */
+  private untilAttempted(messageId: number): Promise<ChatMessage | undefined> {
+    return new Promise((resolve) => {
+      this.attempting.set(messageId, resolve);
+      const settle = (): void => {
+        this.attempting.delete(messageId);
+        resolve(undefined);
+      };
+      this.flushOutbox().then(settle, settle);
+    });
+  }
+
+  /** Tells a sendText waiting for one of these messages how its row went. */
+  private settleAttempts(messageIds: readonly number[], messages: readonly ChatMessage[]): void {
+    if (this.attempting.size === 0) return;
+    const byId = new Map(messages.map((message) => [message.id, message]));
+    for (const id of messageIds) {
+      const resolve = this.attempting.get(id);
+      if (!resolve) continue;
+      this.attempting.delete(id);
+      resolve(byId.get(id));
+    }
   }
 
   /** Encrypts waiting texts group by group until none are left. */
@@ -115,6 +145,7 @@ export class Sender {
       if (!checked.has(waiting.to)) {
         checked.add(waiting.to);
         try {
+          if (!isIdentityTrusted(this.ctx, waiting.to)) throw untrustedIdentityError(waiting.to);
           await this.ensureSession(waiting.to);
         } catch (err) {
           sessionErrors.set(waiting.to, err);
@@ -143,16 +174,21 @@ export class Sender {
       messageIds = commitUnflushed(this.ctx.db, () => {
         const now = Date.now();
         stores.pending.commit(this.ctx.db, now);
+        const conversations = new Set<string>();
         return encrypted.map(({ waiting, timestamp, ciphertext }) => {
-          const message = insertMessage(this.ctx.db, {
-            conversation: waiting.to,
-            direction: 'outgoing',
-            sender: this.ctx.local.number,
-            text: waiting.text,
-            timestamp,
-            storedAt: now,
-            status: 'sending',
-          });
+          const message = insertMessage(
+            this.ctx.db,
+            {
+              conversation: waiting.to,
+              direction: 'outgoing',
+              sender: this.ctx.local.number,
+              text: waiting.text,
+              timestamp,
+              storedAt: now,
+              status: 'sending',
+            },
+            conversations,
+          );
           insertOutbox(this.ctx.db, {
             guid: randomUUID(),
             destination: waiting.to,
@@ -241,22 +277,42 @@ export class Sender {
       do {
         this.flushAgain = false;
         this.stalledBy = undefined;
-        while (await this.flushBatch());
+        while (await this.flushRound());
       } while (this.flushAgain && !this.stalledBy);
     } finally {
       this.flushing = undefined;
     }
   }
 
-  /** Sends the oldest batch; false when the outbox is empty or the server cannot be reached. */
-  private async flushBatch(): Promise<boolean> {
-    const batch = leadingBatch(oldestOutbox(this.ctx.db, MAX_BATCH_MESSAGES));
-    if (batch.length === 0) return false;
-    const destination = batch[0]!.destination;
+  /**
+   * Sends the oldest rows (up to MAX_ROUND_ROWS), batch by batch, after one
+   * flush that puts them all on disk; false when the outbox is empty or the
+   * server cannot be reached.
+   */
+  private async flushRound(): Promise<boolean> {
+    let rows = oldestOutbox(this.ctx.db, MAX_ROUND_ROWS);
+    if (rows.length === 0) return false;
     try {
       // A ciphertext whose session update could still be lost must not leave: it would be encrypted again.
+      // Every row read above was committed before this call, so this one flush covers them all.
       await flushCommitted(this.ctx.db);
-      await this.sendBatch(destination, batch);
+    } catch (err) {
+      // As a refused Send would: the batch fails, and the next round tries the rest.
+      this.failBatch(leadingBatch(rows), new ClientError('server', describeError(err), { cause: err }));
+      return true;
+    }
+    while (rows.length > 0) {
+      const batch = leadingBatch(rows);
+      rows = rows.slice(batch.length);
+      if (!(await this.flushBatch(batch))) return false;
+    }
+    return true;
+  }
+
+  /** Sends one batch of durable rows; false when the server cannot be reached. */
+  private async flushBatch(batch: OutboxRow[]): Promise<boolean> {
+    try {
+      await this.sendBatch(batch[0]!.destination, batch);
     } catch (err) {
       const error = ClientError.is(err) ? err : new ClientError('server', describeError(err), { cause: err });
       if (STALLING_CODES.has(error.code)) {
@@ -304,6 +360,7 @@ export class Sender {
       this.ctx.emit({ event: 'sent', to: message.conversation, timestamp: message.timestamp });
       this.ctx.emit({ event: 'status', conversation: message.conversation, timestamp: message.timestamp, status: 'sent' });
     }
+    this.settleAttempts(batch.flatMap((row) => (row.messageId === null ? [] : [row.messageId])), sent);
   }
 
   /** The server refused these for good (unknown recipient, invalid): they will never go. */
@@ -323,6 +380,10 @@ export class Sender {
       this.ctx.emit({ event: 'status', conversation: message.conversation, timestamp: message.timestamp, status: 'failed', error: error.message });
     }
     this.ctx.emit({ event: 'error', message: error.message, code: error.code });
+    this.settleAttempts(
+      failed.map((message) => message.id),
+      failed.map((message) => ({ ...message, status: 'failed', error: error.message })),
+    );
   }
 
   /** Callers hold the protocol lock. */
@@ -358,11 +419,12 @@ export class Sender {
   }
 }
 
-/** The oldest rows that can go in one Send: same destination, within the size limit. */
+/** The oldest rows that can go in one Send: same destination, within the count and size limits. */
 function leadingBatch(rows: OutboxRow[]): OutboxRow[] {
   const batch: OutboxRow[] = [];
   let bytes = 0;
   for (const row of rows) {
+    if (batch.length === MAX_BATCH_MESSAGES) break;
     if (batch.length > 0 && (row.destination !== batch[0]!.destination || bytes + row.content.length > MAX_BATCH_BYTES)) break;
     batch.push(row);
     bytes += row.content.length;

@@ -1,4 +1,5 @@
 /** The client-to-client payload inside a ciphertext: a padded `Content` (API.md). */
+import type protobuf from 'protobufjs';
 import { contentTypes } from '../../../proto/loader.js';
 import { pad, unpad } from './padding.js';
 
@@ -8,8 +9,16 @@ export type Content =
   | { kind: 'data'; text: string; timestamp: number }
   | { kind: 'receipt'; type: ReceiptKind; timestamps: number[] };
 
+let contentType: protobuf.Type | undefined;
+
+/** The Content type, looked up once (a lookup walks the namespace). */
+function contentTypeOnce(): protobuf.Type {
+  contentType ??= contentTypes().Content;
+  return contentType;
+}
+
 export function encodeContent(content: Content): Uint8Array<ArrayBuffer> {
-  const { Content: ContentType } = contentTypes();
+  const ContentType = contentTypeOnce();
   const message =
     content.kind === 'data'
       ? { data: { text: content.text, timestamp: content.timestamp } }
@@ -28,7 +37,7 @@ export class ContentError extends Error {
 export function decodeContent(padded: Uint8Array): Content {
   const plaintext = unpad(padded);
   if (!plaintext) throw new ContentError('bad padding');
-  const { Content: ContentType } = contentTypes();
+  const ContentType = contentTypeOnce();
   let decoded: { data?: { text?: string; timestamp?: unknown }; receipt?: { type?: number; timestamps?: unknown[] } };
   try {
     decoded = ContentType.toObject(ContentType.decode(plaintext), { longs: Number, enums: Number, defaults: true, oneofs: true });

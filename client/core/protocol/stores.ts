@@ -40,8 +40,18 @@ export interface LocalIdentity {
 /** The one device of an account in v1. */
 export const DEVICE_ID = 1;
 
+/** Addresses are immutable native objects: one per number is made and kept (a bounded few). */
+const addresses = new Map<string, ProtocolAddress>();
+const MAX_KEPT_ADDRESSES = 1_000;
+
 export function addressOf(number: string): ProtocolAddress {
-  return ProtocolAddress.new(number, DEVICE_ID);
+  let address = addresses.get(number);
+  if (!address) {
+    if (addresses.size >= MAX_KEPT_ADDRESSES) addresses.clear();
+    address = ProtocolAddress.new(number, DEVICE_ID);
+    addresses.set(number, address);
+  }
+  return address;
 }
 
 function addressKey(address: ProtocolAddress): string {
@@ -49,7 +59,7 @@ function addressKey(address: ProtocolAddress): string {
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+  return Buffer.compare(a, b) === 0;
 }
 
 export class StoreError extends Error {

@@ -18,6 +18,11 @@ export function getAccount(db: ClientDatabase): AccountRow | undefined {
   ).get() as AccountRow | undefined;
 }
 
+/** Just the registration time (null: not registered): asked before every call, so it reads one column. */
+export function getRegisteredAt(db: ClientDatabase): number | null {
+  return (statement(db, `SELECT registered_at FROM account WHERE id = 1`).pluck().get() as number | null | undefined) ?? null;
+}
+
 export function createAccount(db: ClientDatabase, args: { number: string; identityKeyPair: Uint8Array; registrationId: number }): void {
   statement(db, `INSERT INTO account (id, number, identity_key_pair, registration_id) VALUES (1, ?, ?, ?)`).run(
     args.number,

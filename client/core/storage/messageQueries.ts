@@ -46,8 +46,12 @@ export interface NewMessage {
   status?: DeliveryStatus;
 }
 
-export function insertMessage(db: ClientDatabase, message: NewMessage): ChatMessage {
-  ensureConversation(db, message.conversation, message.storedAt);
+/** `knownConversations`: conversations this transaction has ensured already (a batch asks once per contact). */
+export function insertMessage(db: ClientDatabase, message: NewMessage, knownConversations?: Set<string>): ChatMessage {
+  if (!knownConversations?.has(message.conversation)) {
+    ensureConversation(db, message.conversation, message.storedAt);
+    knownConversations?.add(message.conversation);
+  }
   const result = statement(
     db,
     `INSERT INTO messages (conversation, direction, sender, text, timestamp, stored_at, status) VALUES (?, ?, ?, ?, ?, ?, ?)`,
