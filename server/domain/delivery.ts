@@ -102,7 +102,9 @@ export class DeliveryStream {
         this.tailInMemory = false; // the rest waits in the queue, read from `cursor` on
         break;
       }
-      this.hold(envelope);
+      // A copy: the content is a view into its whole Send request, which could
+      // be far larger than the content it carries.
+      this.hold({ ...envelope, content: Buffer.from(envelope.content) });
     }
     this.wake();
   }

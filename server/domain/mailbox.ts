@@ -71,7 +71,8 @@ export class MailboxService {
       throw err;
     }
     failpoint('server.send.after-commit');
-    this.notifier.notify(recipient.id, committedEnvelopes(source, destination, messages, result));
+    const stored = committedEnvelopes(source, destination, messages, result);
+    if (stored.length > 0) this.notifier.notify(recipient.id, stored); // a pure repeat stored nothing
     return ok({ guids: result.guids, serverTimestamp: result.serverTimestamp });
   }
 
