@@ -7,7 +7,7 @@ import { requireValidNumber } from './numbers.js';
 import { BundleError, bundleFromWire, startSession } from './protocol/cipher.js';
 import { isLibSignalError } from './protocol/libsignalErrors.js';
 import { safetyNumber } from './protocol/safetyNumber.js';
-import { openProtocolStores } from './protocol/stores.js';
+import { openProtocolStores, type ProtocolStores } from './protocol/stores.js';
 import { commitUnflushed } from './storage/durability.js';
 import { ensureConversation } from './storage/messageQueries.js';
 import { getIdentity, putIdentity, setIdentityTrusted } from './storage/protocolQueries.js';
@@ -22,11 +22,19 @@ export function untrustedIdentityError(number: string): ClientError {
  * (callers hold ctx.protocolLock). libsignal checks both prekey signatures; a
  * changed identity key is stored untrusted and reported instead.
  */
-export async function startSessionFromBundle(ctx: ClientContext, number: string, wire: PreKeyBundle__Output): Promise<void> {
-  const stores = openProtocolStores(ctx.db, ctx.local);
+export async function startSessionFromBundle(
+  ctx: ClientContext,
+  number: string,
+  wire: PreKeyBundle__Output,
+  /** Stores whose overlay the new session joins, for the caller to commit with its own rows (a sender's group). */
+  into?: ProtocolStores,
+): Promise<void> {
+  const stores = into ?? openProtocolStores(ctx.db, ctx.local);
+  const checkpoint = stores.pending.checkpoint();
   try {
     await startSession(stores, ctx.local, bundleFromWire(wire), number);
   } catch (err) {
+    stores.pending.rollback(checkpoint);
     if (isLibSignalError(err, ErrorCode.UntrustedIdentity)) {
       recordChangedIdentity(ctx, number, new Uint8Array(wire.identity_key));
       throw untrustedIdentityError(number);
@@ -36,6 +44,7 @@ export async function startSessionFromBundle(ctx: ClientContext, number: string,
     }
     throw err;
   }
+  if (into) return;
   const now = Date.now();
   // Not flushed on its own: until a message from this session is sent (which flushes first), losing it costs only a new bundle.
   commitUnflushed(ctx.db, () => {

@@ -26,7 +26,7 @@ import { encodeContent, type Content, type ReceiptKind } from './protocol/conten
 import { addressOf, openProtocolStores, type ProtocolStores } from './protocol/stores.js';
 import { signIn } from './signIn.js';
 import { commitUnflushed, flushCommitted } from './storage/durability.js';
-import { getMessage, insertMessage, latestOutgoingTimestamp, markSent, setMessageStatus } from './storage/messageQueries.js';
+import { ensureConversation, getMessage, insertMessage, latestOutgoingTimestamp, markSent, setMessageStatus } from './storage/messageQueries.js';
 import { deleteOutbox, insertOutbox, oldestOutbox, type OutboxRow } from './storage/outboxQueries.js';
 
 /** Text limit, well inside the server's 96 KiB content limit after padding and encryption. */
@@ -137,16 +137,19 @@ export class Sender {
    * promise settles with its message id or its own error. Runs under the protocol lock.
    */
   private async encryptGroup(group: WaitingText[]): Promise<void> {
-    // A session is checked (and started from a fetched bundle if need be) once per contact.
+    // A session is checked (and started from a fetched bundle if need be) once per contact;
+    // a new one joins the group's overlay and is committed with the group.
+    const stores = openProtocolStores(this.ctx.db, this.ctx.local);
     const ready: WaitingText[] = [];
     const checked = new Set<string>();
+    const started = new Set<string>();
     const sessionErrors = new Map<string, unknown>();
     for (const waiting of group) {
       if (!checked.has(waiting.to)) {
         checked.add(waiting.to);
         try {
           if (!isIdentityTrusted(this.ctx, waiting.to)) throw untrustedIdentityError(waiting.to);
-          await this.ensureSession(waiting.to);
+          if (await this.ensureSession(stores, waiting.to)) started.add(waiting.to);
         } catch (err) {
           sessionErrors.set(waiting.to, err);
         }
@@ -155,7 +158,6 @@ export class Sender {
       else ready.push(waiting);
     }
 
-    const stores = openProtocolStores(this.ctx.db, this.ctx.local);
     const encrypted: { waiting: WaitingText; timestamp: number; ciphertext: Ciphertext }[] = [];
     for (const waiting of ready) {
       const timestamp = this.nextTimestamp();
@@ -166,15 +168,20 @@ export class Sender {
         waiting.reject(err);
       }
     }
-    if (encrypted.length === 0) return;
+    if (encrypted.length === 0 && started.size === 0) return;
 
     let messageIds: number[];
     try {
-      // On disk before it is sent: flushBatch flushes first.
+      // On disk before it is sent: flushRound flushes first. A new session alone is not
+      // flushed on its own: until a message from it is sent, losing it costs only a new bundle.
       messageIds = commitUnflushed(this.ctx.db, () => {
         const now = Date.now();
         stores.pending.commit(this.ctx.db, now);
         const conversations = new Set<string>();
+        for (const contact of started) {
+          ensureConversation(this.ctx.db, contact, now);
+          conversations.add(contact);
+        }
         return encrypted.map(({ waiting, timestamp, ciphertext }) => {
           const message = insertMessage(
             this.ctx.db,
@@ -204,6 +211,7 @@ export class Sender {
       for (const { waiting } of encrypted) waiting.reject(err);
       return;
     }
+    for (const contact of started) this.emitKeys(contact);
     failpoint('client.after-encrypt-before-send');
     encrypted.forEach(({ waiting }, i) => waiting.resolve(messageIds[i]!));
   }
@@ -386,15 +394,22 @@ export class Sender {
     );
   }
 
-  /** Callers hold the protocol lock. */
-  private async ensureSession(to: string): Promise<void> {
-    const session = await openProtocolStores(this.ctx.db, this.ctx.local).session.getSession(addressOf(to));
-    if (!session?.hasCurrentState()) await this.startFreshSession(to);
+  /** Starts a session into `stores` unless one is usable; true when it started one. Callers hold the protocol lock. */
+  private async ensureSession(stores: ProtocolStores, to: string): Promise<boolean> {
+    const session = await stores.session.getSession(addressOf(to));
+    if (session?.hasCurrentState()) return false;
+    await this.startFreshSession(to, stores);
+    return true;
   }
 
-  /** Callers hold the protocol lock. */
-  private async startFreshSession(to: string): Promise<void> {
-    await startSessionFromBundle(this.ctx, to, await this.ctx.api.getPreKeyBundle(to));
+  /** Committed at once unless `into` is given (then its owner commits it). Callers hold the protocol lock. */
+  private async startFreshSession(to: string, into?: ProtocolStores): Promise<void> {
+    await startSessionFromBundle(this.ctx, to, await this.ctx.api.getPreKeyBundle(to), into);
+    if (!into) this.emitKeys(to);
+  }
+
+  /** Once the contact's key is committed. */
+  private emitKeys(to: string): void {
     // The safety number costs 5,200 hash iterations: computed only when somebody listens.
     this.ctx.emit(() => ({ event: 'keys', number: to, safety_number: safetyNumberWith(this.ctx, to) }));
   }
