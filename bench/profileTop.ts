@@ -58,10 +58,19 @@ function main(): void {
     process.stdout.write('usage: node dist/bench/profileTop.js FILE.cpuprofile [COUNT]\n');
     process.exit(file ? 0 : 2);
   }
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  for (const hot of hottestFunctions(profile, Number(countText ?? 25))) {
-    process.stdout.write(`${(hot.share * 100).toFixed(1).padStart(5)}%  ${hot.selfMs.toFixed(0).padStart(7)} ms  ${hot.name}  ${hot.location}\n`);
+  let profile: CpuProfile;
+  try {
+    profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  } catch (err) {
+    process.stderr.write(`cannot read ${file} as a CPU profile: ${(err as Error).message}\n`);
+    process.exit(1);
   }
+  // A reader that stops early (`| head`) is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? 0 : 1));
+  const lines = hottestFunctions(profile, Number(countText ?? 25)).map(
+    (hot) => `${(hot.share * 100).toFixed(1).padStart(5)}%  ${hot.selfMs.toFixed(0).padStart(7)} ms  ${hot.name}  ${hot.location}\n`,
+  );
+  process.stdout.write(lines.join(''));
 }
 
 main();
