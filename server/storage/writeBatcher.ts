@@ -1,17 +1,16 @@
 /**
  * Group commit. Write jobs submitted during one turn of the event loop run in
- * one SQLite transaction, so N concurrent Sends share one sync instead of
+ * one SQLite transaction, so N concurrent Sends share one fsync instead of
  * paying N. Each job runs in its own savepoint: a job that throws rolls back
- * alone and rejects only its own promise. Promises settle after the commit and
- * its sync, so a resolved job is on disk.
+ * alone and rejects only its own promise. Promises settle after the commit, so
+ * a resolved job is on disk.
  *
  * Jobs are synchronous functions (better-sqlite3 transactions must not await).
  *
- * The connection commits with synchronous=NORMAL and the batcher calls `sync`
- * (storage/walSync.ts) after a commit that must be durable. A job may say it
- * needs no sync (`synced: false`): a batch of only such jobs is not synced,
- * which in WAL mode survives a crash of the process but not a power cut; the
- * next synced commit makes it durable too, since the WAL is synced as a whole.
+ * A job may say it needs no fsync (`synced: false`): a batch of only such jobs
+ * commits with synchronous=NORMAL, which in WAL mode survives a crash of the
+ * process but not a power cut; the next synced commit makes it durable too,
+ * since the WAL is synced as a whole and in order.
  */
 import type { Db } from './database.js';
 
@@ -27,16 +26,14 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 export class WriteBatcher {
   private queue: Pending[] = [];
   private scheduled = false;
+  /** The connection's synchronous setting: FULL as the database opens. */
+  private syncing = true;
 
   constructor(
     private readonly db: Db,
-    /** Makes what was committed durable; throws if it could not. */
-    private readonly sync: () => void,
     /** Called after each commit with the batch size (the group-commit test counts commits). */
     private readonly afterCommit: (size: number) => void = () => {},
-  ) {
-    db.pragma('synchronous = NORMAL');
-  }
+  ) {}
 
   run<T>(job: (db: Db) => T, { synced = true }: { synced?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -54,6 +51,7 @@ export class WriteBatcher {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
+    this.setSyncing(batch.some((p) => p.synced));
 
     const outcomes: Outcome[] = [];
     try {
@@ -69,11 +67,8 @@ export class WriteBatcher {
           }
         }
       })();
-      if (batch.some((p) => p.synced)) this.sync();
     } catch (error) {
-      // The commit failed (disk full, I/O error): nothing of the batch is stored.
-      // Or its sync failed: it is committed but perhaps not on disk, so none of
-      // it is confirmed; a client's retry with the same guid finds it stored.
+      // The commit itself failed (disk full, I/O error): nothing of the batch is stored.
       for (const { reject } of batch) reject(error);
       return;
     }
@@ -83,5 +78,11 @@ export class WriteBatcher {
       if (outcome.ok) resolve(outcome.value);
       else reject(outcome.error);
     });
+  }
+
+  private setSyncing(syncing: boolean): void {
+    if (syncing === this.syncing) return;
+    this.db.pragma(`synchronous = ${syncing ? 'FULL' : 'NORMAL'}`);
+    this.syncing = syncing;
   }
 }

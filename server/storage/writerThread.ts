@@ -7,7 +7,6 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './database.js';
-import { syncWal } from './walSync.js';
 import { WriteBatcher } from './writeBatcher.js';
 import { serializeError, type Write, type WriteRequest, type WriteResponse, type WriteResult, type WriterData } from './writerProtocol.js';
 
@@ -20,7 +19,7 @@ const scriptsExports = (await import(scriptsModule)) as {
 const scripts = scriptsExports.default;
 const unsynced = scriptsExports.unsynced ?? new Set<string>();
 const db = openDatabase(dbPath, { maxBytes });
-const batcher = new WriteBatcher(db, () => syncWal(dbPath));
+const batcher = new WriteBatcher(db);
 const port = parentPort!;
 
 /** Results of one commit go back together, in one message. */

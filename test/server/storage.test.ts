@@ -88,7 +88,7 @@ describe('expiry', () => {
 describe('group commit', () => {
   it('commits the writes of one event-loop turn together, and a failing job alone rolls back', async () => {
     let commits = 0;
-    const writes = new WriteBatcher(db, () => {}, () => commits++);
+    const writes = new WriteBatcher(db, () => commits++);
     const id = insertAccount(db, { number: '+15550003333', identityKey: new Uint8Array(33), registrationId: 1, now: 0 });
     const insert = (guid: string) => (d: Db) =>
       insertEnvelope(d, { guid, destinationId: id, source: '+1', sourceDevice: 1, type: 2, content: new Uint8Array([1]), clientTimestamp: 0, serverTimestamp: 0 });
@@ -102,24 +102,15 @@ describe('group commit', () => {
     expect(envelopesAfter(db, id, 0, 0, 10).map((e) => e.guid)).toEqual(['batch-a', 'batch-b']);
   });
 
-  it('syncs the WAL after a commit unless every job of the batch says it needs no sync', async () => {
-    let syncs = 0;
-    const writes = new WriteBatcher(db, () => syncs++);
-    const noop = () => undefined;
-    await writes.run(noop, { synced: false });
-    expect(syncs).toBe(0);
-    await Promise.all([writes.run(noop, { synced: false }), writes.run(noop)]);
-    expect(syncs).toBe(1);
-    await Promise.all([writes.run(noop), writes.run(noop), writes.run(noop)]);
-    expect(syncs).toBe(2);
-  });
-
-  it('fails every job of a batch whose sync failed: none of it is confirmed', async () => {
-    const writes = new WriteBatcher(db, () => {
-      throw Object.assign(new Error('cannot sync the WAL: EIO'), { code: 'SQLITE_IOERR_FSYNC' });
-    });
-    const results = await Promise.allSettled([writes.run(() => 1), writes.run(() => 2, { synced: false })]);
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect(await writes.run(() => 3, { synced: false })).toBe(3);
+  it('skips the fsync only for a batch whose jobs all say they need none', async () => {
+    const writes = new WriteBatcher(db);
+    const setting = (d: Db) => d.pragma('synchronous', { simple: true }) as number;
+    const [FULL, NORMAL] = [2, 1];
+    expect(await writes.run(setting, { synced: false })).toBe(NORMAL);
+    const mixed = await Promise.all([writes.run(setting, { synced: false }), writes.run(setting)]);
+    expect(mixed).toEqual([FULL, FULL]);
+    expect(await writes.run(setting)).toBe(FULL);
+    expect(await writes.run(setting, { synced: false })).toBe(NORMAL);
+    expect(await writes.run(setting, { synced: true })).toBe(FULL);
   });
 });
