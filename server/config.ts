@@ -43,6 +43,8 @@ export interface ServerConfig {
   maxPreKeysPerList: number;
   maxAckGuids: number;
   maxInFlightPerStream: number;
+  /** Bytes of committed envelopes all streams together may hold in memory for sending (domain/delivery.ts). */
+  maxHeldBytes: number;
   queueCap: number;
   envelopeTtlMs: number;
   idempotencyTtlMs: number;
@@ -85,6 +87,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxPreKeysPerList: 100,
   maxAckGuids: 1000,
   maxInFlightPerStream: 256,
+  maxHeldBytes: 64 * 1024 * 1024,
   queueCap: 10_000,
   envelopeTtlMs: 30 * DAY,
   idempotencyTtlMs: DAY,

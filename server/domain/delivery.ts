@@ -26,11 +26,39 @@ export type StreamEnd = 'replaced' | 'sessions_ended' | 'shutdown';
 /** Rows read per query; small enough to keep a pump step short. */
 const PAGE = 64;
 /**
- * Bounds on envelopes held in memory between commit and send. Past them the
- * stream stops holding new commits and reads them from the queue instead.
+ * Bounds on envelopes held in memory between commit and send, per stream and
+ * (HeldBytes) for all streams together. Past them a stream stops holding new
+ * commits and reads them from the queue instead.
  */
 const MAX_HELD = 1_024;
 const MAX_HELD_BYTES = 1024 * 1024;
+
+/** The bytes all streams hold, against one budget, so many stalled streams cannot add up. */
+export class HeldBytes {
+  private held = 0;
+
+  constructor(private readonly budget: number) {}
+
+  /** Counts `bytes` that must be held (a page read from the queue, itself bounded by the window). */
+  add(bytes: number): void {
+    this.held += bytes;
+  }
+
+  /** Counts `bytes` if the budget allows them. */
+  tryAdd(bytes: number): boolean {
+    if (this.held + bytes > this.budget) return false;
+    this.held += bytes;
+    return true;
+  }
+
+  remove(bytes: number): void {
+    this.held -= bytes;
+  }
+
+  get total(): number {
+    return this.held;
+  }
+}
 
 export class DeliveryStream {
   /** Highest queue position taken (sent, or held to be sent). */
@@ -62,6 +90,7 @@ export class DeliveryStream {
     private readonly maxInFlight: number,
     private readonly envelopeTtlMs: number,
     private readonly clock: Clock,
+    private readonly allHeld: HeldBytes,
     /** Ends the transport; called once. */
     private readonly end: (why: StreamEnd) => void,
   ) {
@@ -98,7 +127,9 @@ export class DeliveryStream {
     for (const envelope of envelopes) {
       if (!this.tailInMemory) break;
       if (envelope.id <= this.cursor) continue; // the last read of the queue already had it
-      if (this.held.length - this.heldStart >= MAX_HELD || this.heldBytes + envelope.content.byteLength > MAX_HELD_BYTES) {
+      const bytes = envelope.content.byteLength;
+      const roomHere = this.held.length - this.heldStart < MAX_HELD && this.heldBytes + bytes <= MAX_HELD_BYTES;
+      if (!roomHere || !this.allHeld.tryAdd(bytes)) {
         this.tailInMemory = false; // the rest waits in the queue, read from `cursor` on
         break;
       }
@@ -129,10 +160,20 @@ export class DeliveryStream {
     if (freed) this.wake();
   }
 
+  /** Ends the stream from this side: the transport is told why. */
   close(why: StreamEnd): void {
     if (this.closed) return;
-    this.closed = true;
+    this.transportEnded();
     this.end(why);
+  }
+
+  /** The transport is gone (or going): stop, and give back what the stream held. */
+  transportEnded(): void {
+    this.closed = true;
+    this.allHeld.remove(this.heldBytes);
+    this.held = [];
+    this.heldStart = 0;
+    this.heldBytes = 0;
   }
 
   get isClosed(): boolean {
@@ -144,7 +185,10 @@ export class DeliveryStream {
     if (this.tailInMemory) return false;
     const room = Math.min(PAGE, this.maxInFlight - this.inFlight.size);
     const page = envelopesAfter(this.db, this.account.id, this.cursor, notBefore, room);
-    for (const stored of page) this.hold({ ...stored, destination: this.account.number });
+    for (const stored of page) {
+      this.allHeld.add(stored.content.byteLength);
+      this.hold({ ...stored, destination: this.account.number });
+    }
     if (page.length < room) this.tailInMemory = true;
     return page.length > 0;
   }
@@ -158,6 +202,7 @@ export class DeliveryStream {
   private takeHeld(): Envelope {
     const envelope = this.held[this.heldStart++]!;
     this.heldBytes -= envelope.content.byteLength;
+    this.allHeld.remove(envelope.content.byteLength);
     if (this.heldStart === this.held.length) {
       this.held = [];
       this.heldStart = 0;

@@ -4,7 +4,7 @@ import { failpoint } from '../failpoints.js';
 import { findAccountByNumber } from '../storage/accounts.js';
 import type { Db } from '../storage/database.js';
 import { envelopesAfter } from '../storage/mailbox.js';
-import { DeliveryStream, type DeliverySink, type StreamEnd } from './delivery.js';
+import { DeliveryStream, HeldBytes, type DeliverySink, type StreamEnd } from './delivery.js';
 import type { MailboxNotifier } from './notifier.js';
 import { fail, ok, rejectionOf, type Outcome } from './outcome.js';
 import type { RateLimiter } from './rateLimiter.js';
@@ -22,12 +22,14 @@ const MAX_RECIPIENTS_REMEMBERED = 10_000;
 
 type MailboxLimits = Pick<
   ServerConfig,
-  'queueCap' | 'envelopeTtlMs' | 'idempotencyTtlMs' | 'maxInFlightPerStream' | 'fetchDefaultLimit' | 'fetchMaxBytes'
+  'queueCap' | 'envelopeTtlMs' | 'idempotencyTtlMs' | 'maxInFlightPerStream' | 'maxHeldBytes' | 'fetchDefaultLimit' | 'fetchMaxBytes'
 >;
 
 export class MailboxService {
   private readonly streams = new Map<number, DeliveryStream>();
   private readonly recipients: RecentLookups<string, { id: number }>;
+  /** What all streams hold in memory between commit and send. */
+  readonly allHeld: HeldBytes;
 
   constructor(
     private readonly db: Db,
@@ -38,6 +40,7 @@ export class MailboxService {
     private readonly clock: Clock,
   ) {
     this.recipients = new RecentLookups(clock, RECIPIENT_REMEMBER_MS, MAX_RECIPIENTS_REMEMBERED);
+    this.allHeld = new HeldBytes(config.maxHeldBytes);
   }
 
   /**
@@ -112,12 +115,14 @@ export class MailboxService {
       this.config.maxInFlightPerStream,
       this.config.envelopeTtlMs,
       this.clock,
+      this.allHeld,
       end,
     );
     this.streams.set(account.id, stream);
     const stopListening = this.notifier.listen(account.id, (committed) => stream.committed(committed));
     const detach = () => {
       stopListening();
+      stream.transportEnded();
       if (this.streams.get(account.id) === stream) this.streams.delete(account.id);
     };
     stream.pump();
