@@ -29,7 +29,7 @@ export class MailboxService {
   private readonly streams = new Map<number, DeliveryStream>();
   private readonly recipients: RecentLookups<string, { id: number }>;
   /** What all streams hold in memory between commit and send. */
-  readonly allHeld: HeldBytes;
+  private readonly allHeld: HeldBytes;
 
   constructor(
     private readonly db: Db,
