@@ -15,6 +15,8 @@ export interface MachineFacts {
   node: string;
   packages: Record<string, string>;
   gitCommit: string | null;
+  /** How the installed SQLite syncs a commit (Makefile: built with HAVE_FDATASYNC or not). */
+  sqliteSync: 'fdatasync' | 'fsync';
 }
 
 const PACKAGES_UNDER_TEST = ['@grpc/grpc-js', '@signalapp/libsignal-client', 'better-sqlite3'];
@@ -31,6 +33,7 @@ export function machineFacts(): MachineFacts {
     node: process.version,
     packages: Object.fromEntries(PACKAGES_UNDER_TEST.map((name) => [name, installedVersion(name)])),
     gitCommit: gitCommit(),
+    sqliteSync: sqliteSync(),
   };
 }
 
@@ -42,6 +45,12 @@ export function loadAverage(): number[] {
 function installedVersion(name: string): string {
   const manifest = join(projectRoot(), 'node_modules', name, 'package.json');
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+/** SQLite built without HAVE_FDATASYNC calls fsync where it means fdatasync, and never links the latter. */
+function sqliteSync(): 'fdatasync' | 'fsync' {
+  const addon = readFileSync(join(projectRoot(), 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'));
+  return addon.includes('fdatasync') ? 'fdatasync' : 'fsync';
 }
 
 /** The commit measured, or null outside a git checkout (a tarball, say). */
