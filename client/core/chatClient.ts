@@ -22,6 +22,7 @@ import { Sender } from './sender.js';
 import { SerialQueue } from './serialQueue.js';
 import { signIn, withSession } from './signIn.js';
 import { openClientDatabase, type ClientDatabase } from './storage/database.js';
+import { endFlushes } from './storage/durability.js';
 import { forgetProcessedBefore } from './storage/envelopeQueries.js';
 import { oweReceipt } from './storage/receiptQueries.js';
 import { listConversations, listMessages, searchMessages, setLastReadId, unreadIncoming } from './storage/messageQueries.js';
@@ -151,6 +152,7 @@ export class ChatClient implements ChatClientApi {
     await Promise.allSettled([...this.background]);
     await this.ctx.protocolLock.idle();
     this.ctx.api.close();
+    await endFlushes(this.ctx.db);
     this.ctx.db.close();
   }
 

@@ -9,7 +9,7 @@
  * depends on the commit being on disk (an Ack, a Send). Bookkeeping that a
  * retry repairs (a sent mark, a new session) is left for the next flush.
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { ClientDatabase } from './database.js';
 import { statement } from './statements.js';
 
@@ -27,6 +27,8 @@ export function commitUnflushed<T>(db: ClientDatabase, write: () => T): T {
 interface FlushState {
   running: Promise<void> | undefined;
   next: Promise<void> | undefined;
+  /** The WAL, opened at the first flush and kept: SQLite keeps the file while the database is open. */
+  wal: FileHandle | undefined;
 }
 
 const flushes = new WeakMap<ClientDatabase, FlushState>();
@@ -39,13 +41,13 @@ const flushes = new WeakMap<ClientDatabase, FlushState>();
 export function flushCommitted(db: ClientDatabase): Promise<void> {
   let state = flushes.get(db);
   if (!state) {
-    state = { running: undefined, next: undefined };
+    state = { running: undefined, next: undefined, wal: undefined };
     flushes.set(db, state);
   }
   const flush = state;
   const start = (): Promise<void> => {
     flush.next = undefined;
-    const run: Promise<void> = syncFile(`${db.name}-wal`).finally(() => {
+    const run: Promise<void> = syncWal(db, flush).finally(() => {
       if (flush.running === run) flush.running = undefined;
     });
     flush.running = run;
@@ -56,18 +58,24 @@ export function flushCommitted(db: ClientDatabase): Promise<void> {
   return flush.next;
 }
 
-async function syncFile(path: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (err) {
-    // No WAL yet: nothing was committed through it.
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
+/** Waits for flushes under way and lets the WAL go; call before closing `db`. */
+export async function endFlushes(db: ClientDatabase): Promise<void> {
+  const flush = flushes.get(db);
+  if (!flush) return;
+  flushes.delete(db);
+  await Promise.allSettled([flush.running, flush.next]);
+  await flush.wal?.close();
+}
+
+async function syncWal(db: ClientDatabase, flush: FlushState): Promise<void> {
+  if (!flush.wal) {
+    try {
+      flush.wal = await open(`${db.name}-wal`, 'r');
+    } catch (err) {
+      // No WAL yet: nothing was committed through it.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
   }
-  try {
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
+  await flush.wal.datasync();
 }
