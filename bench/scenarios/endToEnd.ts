@@ -91,9 +91,37 @@ async function sendAll(
   }
 }
 
+/** CPU time per message (or setup) of each process, in microseconds: who pays for what. */
+interface CpuPerItem {
+  sender: number;
+  receiver: number;
+  server: number;
+}
+
+/** Runs `work` and charges each process's CPU time meanwhile to `count` items. */
+async function measuringCpu<T>(devices: Devices, server: ServerUnderTest, count: number, work: () => Promise<T>): Promise<[T, CpuPerItem]> {
+  const before = { sender: devices.sender.cpuSeconds(), receiver: devices.receiver.cpuSeconds(), server: server.cpuSeconds() };
+  const result = await work();
+  const perItem = (now: number, then: number) => ((now - then) * 1e6) / count;
+  return [
+    result,
+    {
+      sender: perItem(devices.sender.cpuSeconds(), before.sender),
+      receiver: perItem(devices.receiver.cpuSeconds(), before.receiver),
+      server: perItem(server.cpuSeconds(), before.server),
+    },
+  ];
+}
+
 interface MessagesRun {
   rate: number;
   latenciesMs: number[];
+  cpu: CpuPerItem;
+}
+
+interface SetupsRun {
+  rate: number;
+  cpu: CpuPerItem;
 }
 
 async function measureMessages(devices: Devices, server: ServerUnderTest, count: number, report: (done: number) => void): Promise<MessagesRun> {
@@ -109,13 +137,15 @@ async function measureMessages(devices: Devices, server: ServerUnderTest, count:
         report(done);
       });
       const texts = Array.from({ length: count }, (_, index) => `message ${index}`);
-      const run = await sendAll(devices, bob, texts, E2E_IN_FLIGHT, false, `${count} end-to-end messages`);
-      return { rate: ratePerSecond(count, run.elapsedMs), latenciesMs: run.latenciesMs };
+      const [run, cpu] = await measuringCpu(devices, server, count, () =>
+        sendAll(devices, bob, texts, E2E_IN_FLIGHT, false, `${count} end-to-end messages`),
+      );
+      return { rate: ratePerSecond(count, run.elapsedMs), latenciesMs: run.latenciesMs, cpu };
     }),
   );
 }
 
-async function measureSessionSetups(devices: Devices, server: ServerUnderTest, count: number, report: (done: number) => void): Promise<number> {
+async function measureSessionSetups(devices: Devices, server: ServerUnderTest, count: number, report: (done: number) => void): Promise<SetupsRun> {
   return withTempDir('e2e-setup', (dir) =>
     // Registering the senders (key generation, upload) is not part of a session setup.
     withClients(devices, dir, server, count, async (bob) => {
@@ -127,8 +157,10 @@ async function measureSessionSetups(devices: Devices, server: ServerUnderTest, c
         report(done);
       });
       const texts = Array.from({ length: count }, (_, index) => `first contact ${index}`);
-      const run = await sendAll(devices, bob, texts, E2E_SETUPS_IN_FLIGHT, true, `${count} session setups`);
-      return ratePerSecond(count, run.elapsedMs);
+      const [run, cpu] = await measuringCpu(devices, server, count, () =>
+        sendAll(devices, bob, texts, E2E_SETUPS_IN_FLIGHT, true, `${count} session setups`),
+      );
+      return { rate: ratePerSecond(count, run.elapsedMs), cpu };
     }),
   );
 }
@@ -141,7 +173,7 @@ export const endToEndScenario: Step = {
       // BENCH_CLIENT_PROFILE_DIR=folder: CPU profiles of the clients' timed parts (read them with profileTop.js).
       const devices = await startDevices(process.env[PROFILE_DIR_ENV]);
       let messages: MessagesRun[];
-      let setups: number[];
+      let setups: SetupsRun[];
       try {
         messages = await repeat({ repetitions: config.repetitions, progress, warmUp: true }, (run) => {
           const count = warmUpSize(config.endToEndMessages, run);
@@ -155,19 +187,25 @@ export const endToEndScenario: Step = {
         await Promise.all([devices.sender.stop(), devices.receiver.stop()]);
       }
       const latency = (q: number) => messages.map((run) => quantile(run.latenciesMs, q));
+      const cpuFigures = (id: string, what: string, runs: { cpu: CpuPerItem }[]): Figure[] =>
+        (['sender', 'receiver', 'server'] as const).map((process) =>
+          figure(`${id}.${process}`, `  CPU per ${what}: ${process === 'server' ? 'server' : `${process} process`}`, 'µs', runs.map((run) => run.cpu[process])),
+        );
       return [
         figure('e2e.rate', `end to end, encrypted, ${E2E_IN_FLIGHT} in flight`, 'msg/s', messages.map((run) => run.rate), {
           limitId: SIGNAL_PAIR_RATE,
           target: { kind: 'ratioAtLeast', min: 0.8 },
           details: { messagesPerRepetition: config.endToEndMessages, maxInFlight: E2E_IN_FLIGHT },
         }),
+        ...cpuFigures('e2e.cpu', 'message', messages),
         figure('e2e.p50', 'end to end latency p50', 'ms', latency(0.5)),
         figure('e2e.p99', 'end to end latency p99', 'ms', latency(0.99)),
-        figure('e2e.setups', `new sessions, ${E2E_SETUPS_IN_FLIGHT} in flight`, 'setup/s', setups, {
+        figure('e2e.setups', `new sessions, ${E2E_SETUPS_IN_FLIGHT} in flight`, 'setup/s', setups.map((run) => run.rate), {
           limitId: SIGNAL_SETUP_RATE,
           target: { kind: 'ratioAtLeast', min: 0.5 },
           details: { setupsPerRepetition: config.endToEndSessionSetups, maxInFlight: E2E_SETUPS_IN_FLIGHT },
         }),
+        ...cpuFigures('e2e.setupCpu', 'setup', setups),
       ];
     });
   },

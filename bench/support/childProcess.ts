@@ -96,7 +96,8 @@ function procStatusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in hundredths of a second. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
-function procCpuSeconds(pid: number): number {
+/** User + system CPU seconds a process has used so far. */
+export function procCpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name (which may hold spaces) start at field 3; utime and stime are fields 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -11,7 +11,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { trackChild } from './childProcess.js';
+import { procCpuSeconds, trackChild } from './childProcess.js';
 
 export type ClientRequest =
   /**
@@ -91,6 +91,11 @@ export class ClientProcess {
         resolve();
       }),
     );
+  }
+
+  /** CPU seconds the process has used so far. */
+  cpuSeconds(): number {
+    return this.child.pid === undefined ? 0 : procCpuSeconds(this.child.pid);
   }
 
   /** Starts a child; with `profileDir`, 'profile' requests write V8 CPU profiles there. */
