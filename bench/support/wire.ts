@@ -6,6 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { IdentityKeyPair } from '@signalapp/libsignal-client';
+import { useLeanAsyncResourceBind } from '../../client/core/net/leanAsyncBind.js';
 import { loadContract } from '../../proto/loader.js';
 import type { AccountsClient } from '../../proto/generated/e2ee/v1/Accounts.js';
 import type { MailboxClient } from '../../proto/generated/e2ee/v1/Mailbox.js';
@@ -22,6 +23,8 @@ export interface Wire {
 
 /** Clients for one server; the Accounts and Mailbox clients share one channel (one HTTP/2 connection). */
 export function connect(address: string): Wire {
+  // As the client does (see there): otherwise every call of the load generator feeds its own GC pauses.
+  useLeanAsyncResourceBind();
   const { Accounts, Mailbox } = loadContract().grpcObject.e2ee.v1;
   const credentials = grpc.credentials.createInsecure();
   const mailbox = new Mailbox(address, credentials);

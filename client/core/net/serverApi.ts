@@ -22,6 +22,7 @@ import type { UploadPreKeysRequest } from '../../../proto/generated/e2ee/v1/Uplo
 import { ClientError } from '../errors.js';
 import { toClientError } from './rpcErrors.js';
 import { channelCredentials, type TransportSecurity } from './transport.js';
+import { useLeanAsyncResourceBind } from './leanAsyncBind.js';
 
 const DEFAULT_DEADLINE_MS = 15_000;
 
@@ -38,6 +39,7 @@ export class ServerApi {
     security: TransportSecurity,
     private readonly deadlineMs = DEFAULT_DEADLINE_MS,
   ) {
+    useLeanAsyncResourceBind();
     const { e2ee } = loadContract().grpcObject;
     const credentials = channelCredentials(address, security);
     // One channel shared by the three services.
