@@ -36,6 +36,7 @@ describe('the lean AsyncResource.bind', () => {
   });
 
   it('refuses what is not a function', () => {
-    expect(() => new AsyncResource('test').bind(42 as unknown as () => void)).toThrow(TypeError);
+    // By message: the bind in place may come from another test file's module realm (Node's prototype is shared).
+    expect(() => new AsyncResource('test').bind(42 as unknown as () => void)).toThrow(/"fn" argument must be of type function/);
   });
 });
