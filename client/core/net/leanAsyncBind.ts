@@ -4,7 +4,7 @@
  * calls Object.setPrototypeOf on fresh functions. Node's http2 client binds one
  * function per request, so every gRPC call leaves objects that outlive V8's
  * young generation, and every scavenge copies them. With grpc-js unary calls
- * one at a time (10,000 calls, three runs each), GC time fell from 302–360 ms
+ * one at a time (10,000 calls, four runs each), GC time fell from 302–360 ms
  * to 65–84 ms and the p99 call time from 1.6–2.8 ms to 1.1–1.6 ms with the
  * bind below.
  *
