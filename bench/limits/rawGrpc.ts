@@ -1,10 +1,14 @@
 /**
  * Limits of grpc-js itself on this machine, server in a child process as the
  * real server is: server-streaming rate of 120-byte messages (backpressure
- * honoured by the server) and unary call rate with 64 calls in flight.
+ * honoured by the server), unary call rate with 64 calls in flight, and the
+ * round trip of one unary call at a time: the floor under the one-way latency
+ * figures, where a message goes client -> server -> client (about one such
+ * round trip) with a commit in between (limits/sqliteQueue.ts times that).
  */
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
+import { useLeanAsyncResourceBind } from '../../client/core/net/leanAsyncBind.js';
 import { GRPC_UNARY_IN_FLIGHT, PAYLOAD_BYTES } from '../config.js';
 import { figure, type Figure } from '../figure.js';
 import type { Step, StepContext } from '../step.js';
@@ -12,6 +16,7 @@ import { startNodeChild } from '../support/childProcess.js';
 import { nowMs, ratePerSecond } from '../support/clock.js';
 import { howFar } from '../support/progress.js';
 import { repeat, warmUpSize } from '../support/repeat.js';
+import { quantile } from '../support/stats.js';
 import { countRequest, RAW_SERVICE } from './rawGrpcService.js';
 
 const SERVER_SCRIPT = fileURLToPath(new URL('./rawGrpcServer.js', import.meta.url));
@@ -39,12 +44,25 @@ export const rawGrpcLimits: Step = {
         await callUnary(client, count, GRPC_UNARY_IN_FLIGHT, (done) => run.report(howFar(done, count, 'calls')));
         return ratePerSecond(count, nowMs() - startedAt);
       });
+      // As the load generator of the latency figures calls (support/wire.ts), so both pay the same per-call costs.
+      useLeanAsyncResourceBind();
+      const roundTrips = await repeat({ repetitions: config.repetitions, progress, warmUp: true }, async (run) => {
+        const count = warmUpSize(config.latencyMessages, run);
+        const timesMs = await timeRoundTrips(client, count, (done) => run.report(howFar(done, count, 'round trips')));
+        return { p50: quantile(timesMs, 0.5), p99: quantile(timesMs, 0.99) };
+      });
       return [
         figure(RAW_STREAM_RATE, 'limit: grpc-js server stream, 120 B', 'msg/s', streamRates, {
           details: { messagesPerRepetition: config.grpcStreamMessages },
         }),
         figure(RAW_UNARY_RATE, `limit: grpc-js unary, ${GRPC_UNARY_IN_FLIGHT} in flight`, 'call/s', unaryRates, {
           details: { callsPerRepetition: config.grpcUnaryCalls },
+        }),
+        figure('limit.grpcRoundTrip.p50', 'limit: grpc-js unary round trip p50, 1 in flight', 'ms', roundTrips.map((r) => r.p50), {
+          details: { callsPerRepetition: config.latencyMessages },
+        }),
+        figure('limit.grpcRoundTrip.p99', 'limit: grpc-js unary round trip p99, 1 in flight', 'ms', roundTrips.map((r) => r.p99), {
+          details: { callsPerRepetition: config.latencyMessages },
         }),
       ];
     } finally {
@@ -85,4 +103,19 @@ function callUnary(client: grpc.Client, count: number, inFlight: number, report:
     };
     for (let i = 0; i < inFlight; i += 1) next();
   });
+}
+
+/** Unary calls one after another, each timed from the call to its answer. */
+async function timeRoundTrips(client: grpc.Client, count: number, report: (done: number) => void): Promise<number[]> {
+  const payload = Buffer.alloc(PAYLOAD_BYTES, 0x5a);
+  const timesMs: number[] = [];
+  for (let done = 0; done < count; done += 1) {
+    const startedAt = nowMs();
+    await new Promise<void>((resolve, reject) => {
+      client.makeUnaryRequest(RAW_SERVICE.echo.path, identity, identity, payload, (error) => (error ? reject(error) : resolve()));
+    });
+    timesMs.push(nowMs() - startedAt);
+    if (done % 500 === 0) report(done);
+  }
+  return timesMs;
 }
