@@ -26,7 +26,7 @@ export const sqliteQueueLimits: Step = {
   async run({ config, progress }: StepContext): Promise<Figure[]> {
     const measure = (messages: number, perTransaction: number) =>
       repeat({ repetitions: config.repetitions, progress, warmUp: true }, (run) =>
-        withTempDir('sqlite', async (dir) => queueCycleRate(join(dir, 'queue.db'), warmUpSize(messages, run), perTransaction, run)),
+        withTempDir('sqlite', async (dir) => runQueueCycles(join(dir, 'queue.db'), warmUpSize(messages, run), perTransaction, run)),
       );
     const unbatched = await measure(config.sqliteUnbatchedMessages, 1);
     const batched = await measure(config.sqliteBatchedMessages, SQLITE_BATCH);
@@ -49,7 +49,8 @@ interface QueueRun {
   cycleP99Ms: number;
 }
 
-function queueCycleRate(file: string, messages: number, perTransaction: number, run: Repetition): QueueRun {
+/** Runs `messages` through the queue, `perTransaction` per cycle; the rate and the time of one cycle. */
+function runQueueCycles(file: string, messages: number, perTransaction: number, run: Repetition): QueueRun {
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');
