@@ -3,12 +3,17 @@
  * 10,000 recipients, against the same with 10,000 queued in all (the same
  * queue length per recipient, so only the size of the table differs); the
  * server's resident memory and startup time on the big database.
+ *
+ * Both databases are seeded first and then measured in alternation, one
+ * repetition of each in turn (which goes first alternates as well): this
+ * machine's speed drifts by tens of percent within a minute, and measuring one
+ * size after the other would put that drift into the ratio between them.
  */
 import { join } from 'node:path';
 import { figure, type Figure } from '../figure.js';
 import type { Step, StepContext } from '../step.js';
-import { howFar, type Progress } from '../support/progress.js';
-import { repeat } from '../support/repeat.js';
+import { howFar } from '../support/progress.js';
+import { repeat, type Repetition } from '../support/repeat.js';
 import { startServer } from '../support/serverUnderTest.js';
 import { withTempDir } from '../support/tempDir.js';
 import { connect, registerAccount, type Account } from '../support/wire.js';
@@ -30,63 +35,67 @@ interface Size {
   recipients: number;
 }
 
-/** Seeds a database of `size`, then per repetition: start the server, drain some recipients, read its memory, stop it. */
-async function measureSize(size: Size, context: StepContext): Promise<SizeRun[]> {
-  const { config, progress, serverProfileDir } = context;
-  const perRecipient = size.envelopes / size.recipients;
-  const drainedPerRepetition = config.scaleDrainedRecipients;
-  const label = `${size.envelopes.toLocaleString('en-US')} queued`;
-  return withTempDir('scale', async (dir) => {
-    const db = join(dir, 'server.db');
-    const drained = await registerDrainedRecipients(db, drainedPerRepetition * config.repetitions, progress, label);
-    const seedStarted = Date.now();
-    seedQueues(db, { registeredRecipients: drained.map((account) => account.number), ...size }, (inserted) =>
-      progress.update(`${label}: seeding ${howFar(inserted, size.envelopes, 'envelopes')}`),
-    );
-    progress.note(`${label}: seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
+/** A seeded database and the registered recipients whose queues the repetitions drain, in turn. */
+interface SeededSize {
+  label: string;
+  db: string;
+  perRecipient: number;
+  drained: Account[];
+  nextRecipient: number;
+}
 
-    let nextRecipient = 0;
-    return repeat({ repetitions: config.repetitions, progress }, async (run): Promise<SizeRun> => {
-      const server = await startServer({ db, profileDir: serverProfileDir });
-      const wire = connect(server.address);
-      try {
-        // The first drain after a server start warms it up (JIT, statement cache) and is not timed.
-        await drainSeconds(wire, drained[nextRecipient++] as Account, perRecipient, () => {});
-        const timed = drainedPerRepetition - 1;
-        let seconds = 0;
-        for (let i = 0; i < timed; i += 1) {
-          const recipient = drained[nextRecipient++] as Account;
-          seconds += await drainSeconds(wire, recipient, perRecipient, () => {});
-          run.report(`${label}: ${howFar(i + 1, timed, 'queues drained')}`);
-        }
-        return {
-          drainRate: (timed * perRecipient) / seconds,
-          startupSeconds: server.startupMs / 1000,
-          residentMiB: server.residentKiB() / 1024,
-          peakResidentMiB: server.peakResidentKiB() / 1024,
-        };
-      } finally {
-        wire.close();
-        await server.stop();
-      }
-    });
-  });
+/** Seeds a database of `size` in `dir`, with recipients registered through the API (real keys and tokens). */
+async function seedSize(size: Size, dir: string, context: StepContext): Promise<SeededSize> {
+  const { config, progress } = context;
+  const label = `${size.envelopes.toLocaleString('en-US')} queued`;
+  const db = join(dir, 'server.db');
+  const drained = await registerDrainedRecipients(db, config.scaleDrainedRecipients * config.repetitions, (done, count) =>
+    progress.update(`${label}: registering ${howFar(done, count, 'recipients')}`),
+  );
+  const seedStarted = Date.now();
+  seedQueues(db, { registeredRecipients: drained.map((account) => account.number), ...size }, (inserted) =>
+    progress.update(`${label}: seeding ${howFar(inserted, size.envelopes, 'envelopes')}`),
+  );
+  progress.note(`${label}: seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
+  return { label, db, perRecipient: size.envelopes / size.recipients, drained, nextRecipient: 0 };
+}
+
+/** One repetition: start the server on the database, drain the next recipients, read its memory, stop it. */
+async function measureOnce(seeded: SeededSize, run: Repetition, context: StepContext): Promise<SizeRun> {
+  const drainedPerRepetition = context.config.scaleDrainedRecipients;
+  const server = await startServer({ db: seeded.db, profileDir: context.serverProfileDir });
+  const wire = connect(server.address);
+  const next = (): Account => seeded.drained[seeded.nextRecipient++] as Account;
+  try {
+    // The first drain after a server start warms it up (JIT, statement cache) and is not timed.
+    await drainSeconds(wire, next(), seeded.perRecipient, () => {});
+    const timed = drainedPerRepetition - 1;
+    let seconds = 0;
+    for (let i = 0; i < timed; i += 1) {
+      seconds += await drainSeconds(wire, next(), seeded.perRecipient, () => {});
+      run.report(`${seeded.label}: ${howFar(i + 1, timed, 'queues drained')}`);
+    }
+    return {
+      drainRate: (timed * seeded.perRecipient) / seconds,
+      startupSeconds: server.startupMs / 1000,
+      residentMiB: server.residentKiB() / 1024,
+      peakResidentMiB: server.peakResidentKiB() / 1024,
+    };
+  } finally {
+    wire.close();
+    await server.stop();
+  }
 }
 
 /** Registers the recipients whose queues get drained, through the API, so they hold real keys and tokens. */
-async function registerDrainedRecipients(
-  db: string,
-  count: number,
-  progress: Progress,
-  label: string,
-): Promise<Account[]> {
+async function registerDrainedRecipients(db: string, count: number, report: (done: number, count: number) => void): Promise<Account[]> {
   const server = await startServer({ db });
   const wire = connect(server.address);
   try {
     const accounts: Account[] = [];
     for (let i = 0; i < count; i += 1) {
       accounts.push(await registerAccount(wire, server.serverId));
-      progress.update(`${label}: registering ${howFar(i + 1, count, 'recipients')}`);
+      report(i + 1, count);
     }
     return accounts;
   } finally {
@@ -101,8 +110,22 @@ export const scaleScenario: Step = {
   async run(context: StepContext): Promise<Figure[]> {
     const { config } = context;
     const perRecipient = config.scaleEnvelopes / config.scaleRecipients;
-    const small = await measureSize({ envelopes: config.scaleSmallEnvelopes, recipients: config.scaleSmallEnvelopes / perRecipient }, context);
-    const large = await measureSize({ envelopes: config.scaleEnvelopes, recipients: config.scaleRecipients }, context);
+    const small: SizeRun[] = [];
+    const large: SizeRun[] = [];
+    await withTempDir('scale-small', (smallDir) =>
+      withTempDir('scale-large', async (largeDir) => {
+        const smallSeeded = await seedSize({ envelopes: config.scaleSmallEnvelopes, recipients: config.scaleSmallEnvelopes / perRecipient }, smallDir, context);
+        const largeSeeded = await seedSize({ envelopes: config.scaleEnvelopes, recipients: config.scaleRecipients }, largeDir, context);
+        let repetition = 0;
+        await repeat({ repetitions: config.repetitions, progress: context.progress }, async (run) => {
+          // Which size goes first alternates too, so neither always follows the other.
+          const smallFirst = repetition++ % 2 === 0;
+          if (smallFirst) small.push(await measureOnce(smallSeeded, run, context));
+          large.push(await measureOnce(largeSeeded, run, context));
+          if (!smallFirst) small.push(await measureOnce(smallSeeded, run, context));
+        });
+      }),
+    );
     const largeLabel = config.scaleEnvelopes.toLocaleString('en-US');
     const details = {
       envelopes: config.scaleEnvelopes,
