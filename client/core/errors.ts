@@ -19,6 +19,7 @@ export type ClientErrorCode =
   | 'no_identity'
   | 'send_failed'
   | 'database'
+  | 'database_in_use'
   | 'server';
 
 export class ClientError extends Error {

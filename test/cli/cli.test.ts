@@ -108,6 +108,11 @@ describe('the client CLI', () => {
       await repl.waitFor((e) => e.event === 'sent' && e.to === ALICE);
       repl.send('nonsense');
       await repl.waitFor((e) => e.event === 'error' && e.code === 'usage');
+
+      // A second client of the same account is refused while this one runs: both would encrypt from one session.
+      const second = await runClient(args(BOB, 'receive'));
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/^error: .*in use by another client of this account.*\n$/);
       repl.send(`verify ${ALICE}`);
       await repl.waitFor((e) => e.event === 'keys' && e.number === ALICE);
       repl.send('q');

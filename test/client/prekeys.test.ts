@@ -36,6 +36,8 @@ describe('prekey upkeep', () => {
   });
 
   it('rotates the signed and last-resort keys after 2 days, keeping old ones for late PreKey messages', async () => {
+    // Bob is offline while Alice's first message waits on the server and his keys rotate: it arrives late.
+    await pair.bob.client.close();
     await pair.alice.client.send(BOB, 'sent before the rotation');
     const { ctx, close } = await openContext(pair.server.address, BOB, pair.bob.dataDir);
     const signedIds = (): number[] => (ctx.db.prepare('SELECT id FROM signed_prekeys ORDER BY id').all() as { id: number }[]).map((r) => r.id);
@@ -48,8 +50,11 @@ describe('prekey upkeep', () => {
     } finally {
       close();
     }
+    pair.bob = await pair.bob.reopen();
+    await pair.bob.client.connect();
     await pair.bob.log.waitFor((events) => events.some((e) => e.event === 'message' && e.text === 'sent before the rotation'), 10_000, 'the late message');
 
+    await pair.bob.client.close();
     const later = await openContext(pair.server.address, BOB, pair.bob.dataDir);
     try {
       await maintainPreKeys(later.ctx, Date.now() + 40 * DAY);
@@ -58,6 +63,7 @@ describe('prekey upkeep', () => {
     } finally {
       later.close();
     }
+    pair.bob = await pair.bob.reopen();
   });
 
   it('re-registering with the same identity keeps sessions working', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadOrCreateIdentity } from '../../client/core/account.js';
 import { ClientError } from '../../client/core/errors.js';
@@ -39,6 +39,23 @@ describe('client database', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('holds its file while open: a second opener is refused, and WAL needs no shared-memory file', () => {
+    const { db, dir } = open();
+    let refusal: unknown;
+    try {
+      try {
+        openClientDatabase(dir).close();
+      } catch (err) {
+        refusal = err;
+      }
+      expect(ClientError.is(refusal, 'database_in_use')).toBe(true);
+      expect(existsSync(join(dir, `${DATABASE_FILE}-shm`))).toBe(false);
+    } finally {
+      db.close();
+    }
+    openClientDatabase(dir).close();
   });
 
   it('refuses a database written by a newer client', () => {

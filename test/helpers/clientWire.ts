@@ -4,6 +4,9 @@
  * to record, reorder, duplicate or tamper with real ciphertexts.
  */
 import { randomUUID } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
 import type { Envelope__Output } from '../../proto/generated/e2ee/v1/Envelope.js';
 import { loadOrCreateIdentity } from '../../client/core/account.js';
 import type { ClientEvent } from '../../client/core/api.js';
@@ -11,7 +14,7 @@ import type { ClientContext } from '../../client/core/context.js';
 import { ServerApi } from '../../client/core/net/serverApi.js';
 import { SerialQueue } from '../../client/core/serialQueue.js';
 import { signIn } from '../../client/core/signIn.js';
-import { openClientDatabase } from '../../client/core/storage/database.js';
+import { DATABASE_FILE, openClientDatabase } from '../../client/core/storage/database.js';
 
 export interface WireAccount {
   api: ServerApi;
@@ -26,7 +29,8 @@ export interface WireAccount {
 /**
  * The core's parts for an account folder, without the ChatClient around them,
  * signed in; for calling core functions (like starting a session from a doctored
- * bundle) directly. Events go to `events`.
+ * bundle) directly. Events go to `events`. The folder's client must be closed:
+ * one process at a time opens an account's database.
  */
 export async function openContext(server: string, number: string, dataDir: string): Promise<{ ctx: ClientContext; events: ClientEvent[]; close(): void }> {
   const db = openClientDatabase(dataDir);
@@ -50,10 +54,29 @@ export async function openContext(server: string, number: string, dataDir: strin
   };
 }
 
+/**
+ * A copy of the database in `dataDir` (with its WAL), in a new folder: the
+ * running client holds the original, and one process at a time may open it.
+ */
+function copyOfDatabase(dataDir: string): string {
+  const copy = mkdtempSync(join(os.tmpdir(), 'e2ee-wire-'));
+  for (const file of [DATABASE_FILE, `${DATABASE_FILE}-wal`]) {
+    if (existsSync(join(dataDir, file))) copyFileSync(join(dataDir, file), join(copy, file));
+  }
+  return copy;
+}
+
+/** Signs in with the identity key of the account in `dataDir` (read from a copy, so its client may keep running). */
 export async function wireAccount(server: string, number: string, dataDir: string): Promise<WireAccount> {
-  const { ctx } = await openContext(server, number, dataDir);
-  const api = ctx.api;
-  ctx.db.close();
+  const copy = copyOfDatabase(dataDir);
+  let api: ServerApi;
+  try {
+    const { ctx } = await openContext(server, number, copy);
+    api = ctx.api;
+    ctx.db.close();
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
   return {
     api,
     async fetchAll() {

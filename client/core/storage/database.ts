@@ -18,16 +18,37 @@ export function openClientDatabase(dataDir: string): ClientDatabase {
   return openDatabaseFile(join(dataDir, DATABASE_FILE));
 }
 
+/** How long opening waits for another process to let the file go (one that is closing, say). */
+const OPEN_WAIT_MS = 1_000;
+
+/**
+ * One process at a time holds an account's file. Two clients on one account
+ * would each encrypt from the session they last read, and the second would
+ * reuse message keys the first already used; so the file is locked for the
+ * life of the connection (EXCLUSIVE), and a second client is refused at open.
+ * Set before the first access, EXCLUSIVE also keeps WAL's index in this
+ * process's memory: no shared-memory file and no file lock per transaction.
+ */
 export function openDatabaseFile(path: string): ClientDatabase {
-  const db = new Database(path);
+  const db = new Database(path, { timeout: OPEN_WAIT_MS });
   try {
-    db.pragma('journal_mode = WAL');
+    db.pragma('locking_mode = EXCLUSIVE');
+    try {
+      db.pragma('journal_mode = WAL');
+      // The lock is taken at the first read: take it now, so a second client is refused here.
+      schemaVersion(db);
+      db.exec('BEGIN IMMEDIATE; COMMIT');
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+      throw new ClientError('database_in_use', `${path} is in use by another client of this account; only one may run at a time`, {
+        cause: err,
+      });
+    }
     // WAL's default of NORMAL can lose a committed write on power loss.
     db.pragma('synchronous = FULL');
     // Deleted rows hold keys we consumed on purpose (forward secrecy): overwrite them.
     db.pragma('secure_delete = ON');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
     migrate(db);
     return db;
   } catch (err) {
