@@ -8,21 +8,20 @@ import { parseArgs } from 'node:util';
 import { projectRoot } from '../proto/loader.js';
 import { FULL, QUICK } from './config.js';
 import type { Figure } from './figure.js';
-import { libsignalLimits } from './limits/libsignal.js';
 import { rawGrpcLimits } from './limits/rawGrpc.js';
 import { sqliteQueueLimits } from './limits/sqliteQueue.js';
 import { endToEndScenario } from './scenarios/endToEnd.js';
 import { offlineDrainScenario } from './scenarios/offlineDrain.js';
 import { relayScenario } from './scenarios/relay.js';
 import { scaleScenario } from './scenarios/scale.js';
-import { renderTable, writeJson, type StepFailure } from './report.js';
+import { limitsFirst, renderTable, writeJson, type StepFailure } from './report.js';
 import type { Step } from './step.js';
 import { killAllChildren } from './support/childProcess.js';
 import { loadAverage, machineFacts } from './support/machine.js';
 import { Progress } from './support/progress.js';
 import { removeAllTempDirs } from './support/tempDir.js';
 
-const STEPS: Step[] = [rawGrpcLimits, sqliteQueueLimits, libsignalLimits, relayScenario, offlineDrainScenario, endToEndScenario, scaleScenario];
+const STEPS: Step[] = [rawGrpcLimits, sqliteQueueLimits, relayScenario, offlineDrainScenario, endToEndScenario, scaleScenario];
 
 const USAGE = `usage: node dist/bench/main.js [--quick] [--only KEYS] [--profile]   (make bench [QUICK=1])
 
@@ -105,7 +104,7 @@ async function main(): Promise<number> {
     durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
     machine,
     loadAverageAtEnd: loadAverage(),
-    figures,
+    figures: limitsFirst(figures),
     failures,
   };
   process.stdout.write(renderTable(run));

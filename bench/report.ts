@@ -37,6 +37,12 @@ interface Row {
   verdict: Verdict;
 }
 
+/** Limits head the table, whichever step measured them (some are measured beside the figures they divide). */
+export function limitsFirst(figures: readonly Figure[]): Figure[] {
+  const isLimit = (f: Figure): boolean => f.id.startsWith('limit.');
+  return [...figures.filter(isLimit), ...figures.filter((f) => !isLimit(f))];
+}
+
 export function buildRows(figures: readonly Figure[]): Row[] {
   const byId = new Map(figures.map((f) => [f.id, f]));
   return figures.map((f) => {

@@ -2,7 +2,8 @@
  * Limits of libsignal in one process with in-memory stores: one-way
  * encrypt+decrypt pairs per second on an established session, and session
  * setups per second (process a PQXDH bundle, encrypt the first message,
- * decrypt it on the other side).
+ * decrypt it on the other side). The end-to-end step measures them, in
+ * alternation with the figures they divide (support/repeat.ts repeatWithLimit).
  */
 import {
   CiphertextMessageType,
@@ -17,10 +18,10 @@ import {
   signalEncrypt,
 } from '@signalapp/libsignal-client';
 import { figure, type Figure } from '../figure.js';
-import type { Step, StepContext } from '../step.js';
+import type { BenchConfig } from '../config.js';
 import { nowMs, ratePerSecond } from '../support/clock.js';
 import { howFar } from '../support/progress.js';
-import { repeat, warmUpSize } from '../support/repeat.js';
+import { warmUpSize, type Repetition } from '../support/repeat.js';
 import { newKyberPreKey, newPreKey, newRegistrationId, newSignedPreKey } from '../support/signalKeys.js';
 import { memoryStores, type MemoryStores } from './memoryStores.js';
 
@@ -100,50 +101,49 @@ async function setUpSession(sender: Party, recipient: Party, bundle: PreKeyBundl
   await decrypt(recipient, sender, await encrypt(sender, recipient));
 }
 
-export const libsignalLimits: Step = {
-  key: 'libsignal',
-  name: 'limits: raw libsignal',
-  async run({ config, progress }: StepContext): Promise<Figure[]> {
-    const pairRates = await repeat({ repetitions: config.repetitions, progress, warmUp: true }, async (run) => {
-      const alice = newParty();
-      const bob = newParty();
-      await setUpSession(alice, bob, await publishBundle(bob, 1));
-      // One reply, so Alice leaves the PreKey stage and sends plain Whisper messages, as a live conversation does.
-      await decrypt(alice, bob, await encrypt(bob, alice));
-      const pairs = warmUpSize(config.signalPairs, run);
-      const startedAt = nowMs();
-      for (let done = 0; done < pairs; done += 1) {
-        await decrypt(bob, alice, await encrypt(alice, bob));
-        if (done % 500 === 0) run.report(howFar(done, pairs, 'pairs'));
-      }
-      return ratePerSecond(pairs, nowMs() - startedAt);
-    });
+/** One repetition of the pair-rate limit: one-way encrypt + decrypt pairs per second, in memory, one process. */
+export async function measurePairRate(config: BenchConfig, run: Repetition): Promise<number> {
+  const alice = newParty();
+  const bob = newParty();
+  await setUpSession(alice, bob, await publishBundle(bob, 1));
+  // One reply, so Alice leaves the PreKey stage and sends plain Whisper messages, as a live conversation does.
+  await decrypt(alice, bob, await encrypt(bob, alice));
+  const pairs = warmUpSize(config.signalPairs, run);
+  const startedAt = nowMs();
+  for (let done = 0; done < pairs; done += 1) {
+    await decrypt(bob, alice, await encrypt(alice, bob));
+    if (done % 500 === 0) run.report(`libsignal limit: ${howFar(done, pairs, 'pairs')}`);
+  }
+  return ratePerSecond(pairs, nowMs() - startedAt);
+}
 
-    const setupRates = await repeat({ repetitions: config.repetitions, progress, warmUp: true }, async (run) => {
-      const setups = warmUpSize(config.signalSessionSetups, run);
-      const recipient = newParty();
-      // Key generation is registration work, not session setup: done before the clock starts.
-      const senders: Party[] = [];
-      const bundles: PreKeyBundle[] = [];
-      for (let i = 1; i <= setups; i += 1) {
-        senders.push(newParty());
-        bundles.push(await publishBundle(recipient, i));
-      }
-      const startedAt = nowMs();
-      for (let i = 0; i < setups; i += 1) {
-        await setUpSession(senders[i] as Party, recipient, bundles[i] as PreKeyBundle);
-        if (i % 20 === 0) run.report(howFar(i, setups, 'sessions'));
-      }
-      return ratePerSecond(setups, nowMs() - startedAt);
-    });
+/** One repetition of the setup-rate limit: PQXDH session setups (bundle processed, first message decrypted) per second. */
+export async function measureSetupRate(config: BenchConfig, run: Repetition): Promise<number> {
+  const setups = warmUpSize(config.signalSessionSetups, run);
+  const recipient = newParty();
+  // Key generation is registration work, not session setup: done before the clock starts.
+  const senders: Party[] = [];
+  const bundles: PreKeyBundle[] = [];
+  for (let i = 1; i <= setups; i += 1) {
+    senders.push(newParty());
+    bundles.push(await publishBundle(recipient, i));
+  }
+  const startedAt = nowMs();
+  for (let i = 0; i < setups; i += 1) {
+    await setUpSession(senders[i] as Party, recipient, bundles[i] as PreKeyBundle);
+    if (i % 20 === 0) run.report(`libsignal limit: ${howFar(i, setups, 'sessions')}`);
+  }
+  return ratePerSecond(setups, nowMs() - startedAt);
+}
 
-    return [
-      figure(SIGNAL_PAIR_RATE, 'limit: libsignal one-way encrypt+decrypt', 'pair/s', pairRates, {
-        details: { pairsPerRepetition: config.signalPairs, plaintextBytes: PLAINTEXT.length },
-      }),
-      figure(SIGNAL_SETUP_RATE, 'limit: libsignal session setup (PQXDH)', 'setup/s', setupRates, {
-        details: { setupsPerRepetition: config.signalSessionSetups },
-      }),
-    ];
-  },
-};
+export function pairRateFigure(config: BenchConfig, rates: number[]): Figure {
+  return figure(SIGNAL_PAIR_RATE, 'limit: libsignal one-way encrypt+decrypt', 'pair/s', rates, {
+    details: { pairsPerRepetition: config.signalPairs, plaintextBytes: PLAINTEXT.length },
+  });
+}
+
+export function setupRateFigure(config: BenchConfig, rates: number[]): Figure {
+  return figure(SIGNAL_SETUP_RATE, 'limit: libsignal session setup (PQXDH)', 'setup/s', rates, {
+    details: { setupsPerRepetition: config.signalSessionSetups },
+  });
+}

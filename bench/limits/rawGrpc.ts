@@ -5,17 +5,19 @@
  * round trip of one unary call at a time: the floor under the one-way latency
  * figures, where a message goes client -> server -> client (about one such
  * round trip) with a commit in between (limits/sqliteQueue.ts times that).
+ * The relay step measures the streaming rate, in alternation with the relay
+ * figure it divides; this step the other two.
  */
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { useLeanAsyncResourceBind } from '../../client/core/net/leanAsyncBind.js';
-import { GRPC_UNARY_IN_FLIGHT, PAYLOAD_BYTES } from '../config.js';
+import { GRPC_UNARY_IN_FLIGHT, PAYLOAD_BYTES, type BenchConfig } from '../config.js';
 import { figure, type Figure } from '../figure.js';
 import type { Step, StepContext } from '../step.js';
 import { startNodeChild } from '../support/childProcess.js';
 import { nowMs, ratePerSecond } from '../support/clock.js';
 import { howFar } from '../support/progress.js';
-import { repeat, warmUpSize } from '../support/repeat.js';
+import { repeat, warmUpSize, type Repetition } from '../support/repeat.js';
 import { quantile } from '../support/stats.js';
 import { countRequest, RAW_SERVICE } from './rawGrpcService.js';
 
@@ -25,19 +27,37 @@ const identity = (buffer: Buffer): Buffer => buffer;
 export const RAW_STREAM_RATE = 'limit.grpcStream';
 export const RAW_UNARY_RATE = 'limit.grpcUnary';
 
+/** The raw gRPC server in a child process and a client of it, for `use`. */
+export async function withRawGrpc<T>(use: (client: grpc.Client) => Promise<T>): Promise<T> {
+  const server = await startNodeChild([SERVER_SCRIPT], 'raw gRPC server');
+  const client = new grpc.Client(server.address, grpc.credentials.createInsecure());
+  try {
+    return await use(client);
+  } finally {
+    client.close();
+    await server.stop();
+  }
+}
+
+/** One repetition of the streaming-rate limit. */
+export async function measureStreamRate(client: grpc.Client, config: BenchConfig, run: Repetition): Promise<number> {
+  const count = warmUpSize(config.grpcStreamMessages, run);
+  const startedAt = nowMs();
+  await receiveStream(client, count, (received) => run.report(`grpc-js limit: ${howFar(received, count, 'streamed')}`));
+  return ratePerSecond(count, nowMs() - startedAt);
+}
+
+export function streamRateFigure(config: BenchConfig, rates: number[]): Figure {
+  return figure(RAW_STREAM_RATE, 'limit: grpc-js server stream, 120 B', 'msg/s', rates, {
+    details: { messagesPerRepetition: config.grpcStreamMessages },
+  });
+}
+
 export const rawGrpcLimits: Step = {
   key: 'grpc',
-  name: 'limits: raw grpc-js streaming and unary',
+  name: 'limits: raw grpc-js unary calls',
   async run({ config, progress }: StepContext): Promise<Figure[]> {
-    const server = await startNodeChild([SERVER_SCRIPT], 'raw gRPC server');
-    const client = new grpc.Client(server.address, grpc.credentials.createInsecure());
-    try {
-      const streamRates = await repeat({ repetitions: config.repetitions, progress, warmUp: true }, async (run) => {
-        const count = warmUpSize(config.grpcStreamMessages, run);
-        const startedAt = nowMs();
-        await receiveStream(client, count, (received) => run.report(howFar(received, count, 'streamed')));
-        return ratePerSecond(count, nowMs() - startedAt);
-      });
+    return withRawGrpc(async (client) => {
       const unaryRates = await repeat({ repetitions: config.repetitions, progress, warmUp: true }, async (run) => {
         const count = warmUpSize(config.grpcUnaryCalls, run);
         const startedAt = nowMs();
@@ -52,9 +72,6 @@ export const rawGrpcLimits: Step = {
         return { p50: quantile(timesMs, 0.5), p99: quantile(timesMs, 0.99) };
       });
       return [
-        figure(RAW_STREAM_RATE, 'limit: grpc-js server stream, 120 B', 'msg/s', streamRates, {
-          details: { messagesPerRepetition: config.grpcStreamMessages },
-        }),
         figure(RAW_UNARY_RATE, `limit: grpc-js unary, ${GRPC_UNARY_IN_FLIGHT} in flight`, 'call/s', unaryRates, {
           details: { callsPerRepetition: config.grpcUnaryCalls },
         }),
@@ -65,10 +82,7 @@ export const rawGrpcLimits: Step = {
           details: { callsPerRepetition: config.latencyMessages },
         }),
       ];
-    } finally {
-      client.close();
-      await server.stop();
-    }
+    });
   },
 };
 

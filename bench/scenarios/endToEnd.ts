@@ -3,7 +3,9 @@
  * its own SQLite file, through the real server. A sends to B; B decrypts and
  * commits before it acks. Messages per second and latency (A's send() called
  * to B's stored message), then new sessions per second: fresh senders, each
- * fetching B's bundle, sending a first message, B decrypting it.
+ * fetching B's bundle, sending a first message, B decrypting it. Each is
+ * divided by libsignal's own rate (limits/libsignal.ts), measured in this
+ * process in alternation with its repetitions.
  *
  * The sending clients and the receiving client each run in a child process of
  * their own (support/clientProcess.ts), as two devices would: the bench process
@@ -11,13 +13,13 @@
  */
 import { E2E_IN_FLIGHT, E2E_SETUPS_IN_FLIGHT } from '../config.js';
 import { figure, type Figure } from '../figure.js';
-import { SIGNAL_PAIR_RATE, SIGNAL_SETUP_RATE } from '../limits/libsignal.js';
+import { SIGNAL_PAIR_RATE, SIGNAL_SETUP_RATE, measurePairRate, measureSetupRate, pairRateFigure, setupRateFigure } from '../limits/libsignal.js';
 import type { Step, StepContext } from '../step.js';
 import { ClientProcess, PROFILE_DIR_ENV, type SendResult } from '../support/clientProcess.js';
 import { ratePerSecond } from '../support/clock.js';
 import { withDeadline } from '../support/deadline.js';
 import { howFar } from '../support/progress.js';
-import { repeat, warmUpSize } from '../support/repeat.js';
+import { repeatWithLimit, warmUpSize } from '../support/repeat.js';
 import { withServer, type ServerUnderTest } from '../support/serverUnderTest.js';
 import { quantile } from '../support/stats.js';
 import { withTempDir } from '../support/tempDir.js';
@@ -174,15 +176,26 @@ export const endToEndScenario: Step = {
       const devices = await startDevices(process.env[PROFILE_DIR_ENV]);
       let messages: MessagesRun[];
       let setups: SetupsRun[];
+      let pairRates: number[];
+      let setupRates: number[];
       try {
-        messages = await repeat({ repetitions: config.repetitions, progress, warmUp: true }, (run) => {
-          const count = warmUpSize(config.endToEndMessages, run);
-          return measureMessages(devices, server, count, (done) => run.report(howFar(done, count, 'messages')));
-        });
-        setups = await repeat({ repetitions: config.repetitions, progress, warmUp: true }, (run) => {
-          const count = warmUpSize(config.endToEndSessionSetups, run);
-          return measureSessionSetups(devices, server, count, (done) => run.report(howFar(done, count, 'sessions')));
-        });
+        // Each against libsignal's own rate, measured in this process between the repetitions.
+        ({ limits: pairRates, results: messages } = await repeatWithLimit(
+          { repetitions: config.repetitions, progress, warmUp: true },
+          (run) => measurePairRate(config, run),
+          (run) => {
+            const count = warmUpSize(config.endToEndMessages, run);
+            return measureMessages(devices, server, count, (done) => run.report(howFar(done, count, 'messages')));
+          },
+        ));
+        ({ limits: setupRates, results: setups } = await repeatWithLimit(
+          { repetitions: config.repetitions, progress, warmUp: true },
+          (run) => measureSetupRate(config, run),
+          (run) => {
+            const count = warmUpSize(config.endToEndSessionSetups, run);
+            return measureSessionSetups(devices, server, count, (done) => run.report(howFar(done, count, 'sessions')));
+          },
+        ));
       } finally {
         await Promise.all([devices.sender.stop(), devices.receiver.stop()]);
       }
@@ -192,6 +205,8 @@ export const endToEndScenario: Step = {
           figure(`${id}.${process}`, `  CPU per ${what}: ${process === 'server' ? 'server' : `${process} process`}`, 'µs', runs.map((run) => run.cpu[process])),
         );
       return [
+        pairRateFigure(config, pairRates),
+        setupRateFigure(config, setupRates),
         figure('e2e.rate', `end to end, encrypted, ${E2E_IN_FLIGHT} in flight`, 'msg/s', messages.map((run) => run.rate), {
           limitId: SIGNAL_PAIR_RATE,
           target: { kind: 'ratioAtLeast', min: 0.8 },

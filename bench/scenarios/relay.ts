@@ -1,16 +1,17 @@
 /**
  * Relay: opaque 120-byte envelopes from one sender to one online receiver
  * through the real server, durable (Send returns after commit), at most 1,000
- * in flight, the receiver acking. Then the same with one in flight: the
- * unloaded latency.
+ * in flight, the receiver acking, against raw grpc-js streaming measured in
+ * alternation with it (limits/rawGrpc.ts). Then the same with one in flight:
+ * the unloaded latency.
  */
 import { RELAY_IN_FLIGHT, SEND_BATCH } from '../config.js';
 import { figure, type Figure } from '../figure.js';
-import { RAW_STREAM_RATE } from '../limits/rawGrpc.js';
+import { RAW_STREAM_RATE, measureStreamRate, streamRateFigure, withRawGrpc } from '../limits/rawGrpc.js';
 import type { Step, StepContext } from '../step.js';
 import { ratePerSecond } from '../support/clock.js';
 import { howFar } from '../support/progress.js';
-import { repeat, warmUpSize } from '../support/repeat.js';
+import { repeat, repeatWithLimit, warmUpSize, type Repetition } from '../support/repeat.js';
 import { withServer } from '../support/serverUnderTest.js';
 import { quantile } from '../support/stats.js';
 import { registerAccount } from '../support/wire.js';
@@ -34,34 +35,41 @@ export const relayScenario: Step = {
   name: 'relay through the server (rate, latency)',
   async run({ config, progress, serverProfileDir }: StepContext): Promise<Figure[]> {
     return withServer('relay', serverProfileDir, async (server, wire) => {
-      const measure = (messages: number, maxInFlight: number, batch: number) =>
-        repeat({ repetitions: config.repetitions, progress, warmUp: true }, async (run): Promise<RelayRun> => {
-          const sender = await registerAccount(wire, server.serverId);
-          const recipient = await registerAccount(wire, server.serverId);
-          const count = warmUpSize(messages, run);
-          const serverCpuBefore = server.cpuSeconds();
-          const loadGeneratorCpuBefore = process.cpuUsage();
-          const result = await relay(wire, sender, recipient, {
-            count,
-            maxInFlight,
-            batch,
-            deadlineMs: DEADLINE_MS,
-            report: (received) => run.report(howFar(received, count, 'received')),
-          });
-          const loadGeneratorCpu = process.cpuUsage(loadGeneratorCpuBefore);
-          const seconds = result.elapsedMs / 1000;
-          return {
-            rate: ratePerSecond(count, result.elapsedMs),
-            p50: quantile(result.latenciesMs, 0.5),
-            p99: quantile(result.latenciesMs, 0.99),
-            serverCpu: (server.cpuSeconds() - serverCpuBefore) / seconds,
-            loadGeneratorCpu: (loadGeneratorCpu.user + loadGeneratorCpu.system) / 1e6 / seconds,
-          };
+      const measureOnce = async (messages: number, maxInFlight: number, batch: number, run: Repetition): Promise<RelayRun> => {
+        const sender = await registerAccount(wire, server.serverId);
+        const recipient = await registerAccount(wire, server.serverId);
+        const count = warmUpSize(messages, run);
+        const serverCpuBefore = server.cpuSeconds();
+        const loadGeneratorCpuBefore = process.cpuUsage();
+        const result = await relay(wire, sender, recipient, {
+          count,
+          maxInFlight,
+          batch,
+          deadlineMs: DEADLINE_MS,
+          report: (received) => run.report(howFar(received, count, 'received')),
         });
-      const loaded = await measure(config.relayMessages, RELAY_IN_FLIGHT, SEND_BATCH);
-      const unloaded = await measure(config.latencyMessages, 1, 1);
+        const loadGeneratorCpu = process.cpuUsage(loadGeneratorCpuBefore);
+        const seconds = result.elapsedMs / 1000;
+        return {
+          rate: ratePerSecond(count, result.elapsedMs),
+          p50: quantile(result.latenciesMs, 0.5),
+          p99: quantile(result.latenciesMs, 0.99),
+          serverCpu: (server.cpuSeconds() - serverCpuBefore) / seconds,
+          loadGeneratorCpu: (loadGeneratorCpu.user + loadGeneratorCpu.system) / 1e6 / seconds,
+        };
+      };
+      const options = { repetitions: config.repetitions, progress, warmUp: true };
+      const { limits: streamRates, results: loaded } = await withRawGrpc((client) =>
+        repeatWithLimit(
+          options,
+          (run) => measureStreamRate(client, config, run),
+          (run) => measureOnce(config.relayMessages, RELAY_IN_FLIGHT, SEND_BATCH, run),
+        ),
+      );
+      const unloaded = await repeat(options, (run) => measureOnce(config.latencyMessages, 1, 1, run));
       const loadedDetails = { messagesPerRepetition: config.relayMessages, maxInFlight: RELAY_IN_FLIGHT, messagesPerSend: SEND_BATCH };
       return [
+        streamRateFigure(config, streamRates),
         figure('relay.rate', `relay, ${RELAY_IN_FLIGHT.toLocaleString('en-US')} in flight, durable`, 'msg/s', loaded.map((r) => r.rate), {
           limitId: RAW_STREAM_RATE,
           target: { kind: 'ratioAtLeast', min: 0.25 },

@@ -4,16 +4,15 @@
  * queue length per recipient, so only the size of the table differs); the
  * server's resident memory and startup time on the big database.
  *
- * Both databases are seeded first and then measured in alternation, one
- * repetition of each in turn (which goes first alternates as well): this
- * machine's speed drifts by tens of percent within a minute, and measuring one
- * size after the other would put that drift into the ratio between them.
+ * Both databases are seeded first and then measured in alternation
+ * (support/repeat.ts repeatWithLimit), so that the machine's drift reaches
+ * both alike instead of the ratio between them.
  */
 import { join } from 'node:path';
 import { figure, type Figure } from '../figure.js';
 import type { Step, StepContext } from '../step.js';
 import { howFar } from '../support/progress.js';
-import { repeat, type Repetition } from '../support/repeat.js';
+import { repeatWithLimit, type Repetition } from '../support/repeat.js';
 import { startServer } from '../support/serverUnderTest.js';
 import { withTempDir } from '../support/tempDir.js';
 import { connect, registerAccount, type Account } from '../support/wire.js';
@@ -110,20 +109,18 @@ export const scaleScenario: Step = {
   async run(context: StepContext): Promise<Figure[]> {
     const { config } = context;
     const perRecipient = config.scaleEnvelopes / config.scaleRecipients;
-    const small: SizeRun[] = [];
-    const large: SizeRun[] = [];
+    let small: SizeRun[] = [];
+    let large: SizeRun[] = [];
     await withTempDir('scale-small', (smallDir) =>
       withTempDir('scale-large', async (largeDir) => {
         const smallSeeded = await seedSize({ envelopes: config.scaleSmallEnvelopes, recipients: config.scaleSmallEnvelopes / perRecipient }, smallDir, context);
         const largeSeeded = await seedSize({ envelopes: config.scaleEnvelopes, recipients: config.scaleRecipients }, largeDir, context);
-        let repetition = 0;
-        await repeat({ repetitions: config.repetitions, progress: context.progress }, async (run) => {
-          // Which size goes first alternates too, so neither always follows the other.
-          const smallFirst = repetition++ % 2 === 0;
-          if (smallFirst) small.push(await measureOnce(smallSeeded, run, context));
-          large.push(await measureOnce(largeSeeded, run, context));
-          if (!smallFirst) small.push(await measureOnce(smallSeeded, run, context));
-        });
+        // The small database is the large one's limit.
+        ({ limits: small, results: large } = await repeatWithLimit(
+          { repetitions: config.repetitions, progress: context.progress },
+          (run) => measureOnce(smallSeeded, run, context),
+          (run) => measureOnce(largeSeeded, run, context),
+        ));
       }),
     );
     const largeLabel = config.scaleEnvelopes.toLocaleString('en-US');

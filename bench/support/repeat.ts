@@ -25,6 +25,35 @@ export async function repeat<T>(options: RepeatOptions, measure: (run: Repetitio
   return results;
 }
 
+/**
+ * Repetitions of a figure and of the limit it is divided by, in alternation
+ * (and which of the two goes first alternates too): this machine's speed
+ * drifts by tens of percent within a minute, and measuring all of one and then
+ * all of the other would put that drift into the ratio between them.
+ */
+export async function repeatWithLimit<L, T>(
+  options: RepeatOptions,
+  measureLimit: (run: Repetition) => Promise<L>,
+  measure: (run: Repetition) => Promise<T>,
+): Promise<{ limits: L[]; results: T[] }> {
+  const limits: L[] = [];
+  const results: T[] = [];
+  await repeat(options, async (run) => {
+    const limitFirst = limits.length % 2 === 0;
+    if (limitFirst) {
+      const limit = await measureLimit(run);
+      if (!run.warmUp) limits.push(limit);
+    }
+    const result = await measure(run);
+    if (!limitFirst) {
+      const limit = await measureLimit(run);
+      if (!run.warmUp) limits.push(limit);
+    }
+    if (!run.warmUp) results.push(result);
+  });
+  return { limits, results };
+}
+
 /** A tenth of a size (at least 1), for warm-up runs. */
 export function warmUpSize(size: number, run: Repetition): number {
   return run.warmUp ? Math.max(1, Math.ceil(size / 10)) : size;
