@@ -3,7 +3,7 @@ import { ErrorCode, PublicKey } from '@signalapp/libsignal-client';
 import type { PreKeyBundle__Output } from '../../proto/generated/e2ee/v1/PreKeyBundle.js';
 import type { ClientContext } from './context.js';
 import { ClientError, describeError } from './errors.js';
-import { requireValidNumber } from './numbers.js';
+import { requireContactNumber, requireValidNumber } from './numbers.js';
 import { BundleError, bundleFromWire, startSession } from './protocol/cipher.js';
 import { isLibSignalError } from './protocol/libsignalErrors.js';
 import { safetyNumber } from './protocol/safetyNumber.js';
@@ -64,7 +64,7 @@ export function recordChangedIdentity(ctx: ClientContext, number: string, public
 }
 
 export async function fetchKeys(ctx: ClientContext, number: string): Promise<string> {
-  requireValidNumber(number);
+  requireContactNumber(number, ctx.local.number);
   const wire = await ctx.api.getPreKeyBundle(number);
   await ctx.protocolLock.run(() => startSessionFromBundle(ctx, number, wire));
   const safety = safetyNumberWith(ctx, number);

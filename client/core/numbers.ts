@@ -13,3 +13,14 @@ export function requireValidNumber(value: string): string {
   }
   return value;
 }
+
+/**
+ * A contact's number: valid and not this account's own. A session with
+ * ourselves cannot work (the one session record would hold both ends), and
+ * starting one would spend one of our own prekeys for nothing.
+ */
+export function requireContactNumber(value: string, ownNumber: string): string {
+  requireValidNumber(value);
+  if (value === ownNumber) throw new ClientError('invalid_number', `${value} is this account's own number: messages to yourself are not supported`);
+  return value;
+}

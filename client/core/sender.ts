@@ -19,7 +19,7 @@ import type { ClientContext } from './context.js';
 import { ClientError, describeError, type ClientErrorCode } from './errors.js';
 import { failpoint } from './failpoints.js';
 import { retryAfterMs } from './net/rpcErrors.js';
-import { requireValidNumber } from './numbers.js';
+import { requireContactNumber } from './numbers.js';
 import { encrypt, type Ciphertext } from './protocol/cipher.js';
 import { isLibSignalError } from './protocol/libsignalErrors.js';
 import { encodeContent, type Content, type ReceiptKind } from './protocol/content.js';
@@ -68,7 +68,7 @@ export class Sender {
   }
 
   async sendText(to: string, text: string): Promise<ChatMessage> {
-    requireValidNumber(to);
+    requireContactNumber(to, this.ctx.local.number);
     if (text.length === 0) throw new ClientError('invalid_message', 'cannot send an empty message');
     if (Buffer.byteLength(text, 'utf8') > MAX_TEXT_BYTES) {
       throw new ClientError('invalid_message', `message too long (at most ${MAX_TEXT_BYTES} bytes)`);

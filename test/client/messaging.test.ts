@@ -139,4 +139,17 @@ describe('messaging through a real server', () => {
     expect(stored?.status).toBe('read');
     expect(pair.alice.log.of('receipt').some((r) => r.type === 'read' && r.timestamps.includes(message.timestamp))).toBe(true);
   });
+
+  it('refuses to message its own number, before spending any of its prekeys', async () => {
+    const aliceWire = await wireAccount(pair.server.address, ALICE, pair.alice.dataDir);
+    try {
+      const before = await aliceWire.api.getPreKeyCount();
+      await expect(pair.alice.client.send(ALICE, 'note to self')).rejects.toMatchObject({ code: 'invalid_number' });
+      await expect(pair.alice.client.fetchKeys(ALICE)).rejects.toMatchObject({ code: 'invalid_number' });
+      expect(await aliceWire.api.getPreKeyCount()).toEqual(before);
+      expect(pair.alice.client.conversations().map((c) => c.number)).not.toContain(ALICE);
+    } finally {
+      aliceWire.close();
+    }
+  });
 });

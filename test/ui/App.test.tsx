@@ -193,6 +193,8 @@ describe('App', () => {
     await waitForFrame(lastFrame, 'error:');
     await type(stdin, '/chat nobody', KEYS.enter);
     await waitForFrame(lastFrame, 'error: not a phone number: nobody');
+    await type(stdin, `/chat ${alice.client.number}`, KEYS.enter);
+    await waitForFrame(lastFrame, 'error: cannot chat with your own number');
     await type(stdin, '/help', KEYS.enter);
     await waitForFrame(lastFrame, 'Ctrl+N, Alt+Enter, Ctrl+J');
     expect(lastFrame()).toContain('/quit, /q, /exit, /e');

@@ -122,6 +122,10 @@ export function useChatActions(
           client.receive().then((count) => notice(`received ${count} queued ${count === 1 ? 'envelope' : 'envelopes'}`), fail);
           return;
         case 'chat':
+          if (command.number === client.number) {
+            dispatch({ type: 'error', message: 'cannot chat with your own number' });
+            return;
+          }
           dispatch({ type: 'open', number: command.number, at: Date.now() });
           return;
         case 'verify':
