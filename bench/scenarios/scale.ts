@@ -109,18 +109,16 @@ export const scaleScenario: Step = {
   async run(context: StepContext): Promise<Figure[]> {
     const { config } = context;
     const perRecipient = config.scaleEnvelopes / config.scaleRecipients;
-    let small: SizeRun[] = [];
-    let large: SizeRun[] = [];
-    await withTempDir('scale-small', (smallDir) =>
+    // The small database is the large one's limit.
+    const { limits: small, results: large } = await withTempDir('scale-small', (smallDir) =>
       withTempDir('scale-large', async (largeDir) => {
         const smallSeeded = await seedSize({ envelopes: config.scaleSmallEnvelopes, recipients: config.scaleSmallEnvelopes / perRecipient }, smallDir, context);
         const largeSeeded = await seedSize({ envelopes: config.scaleEnvelopes, recipients: config.scaleRecipients }, largeDir, context);
-        // The small database is the large one's limit.
-        ({ limits: small, results: large } = await repeatWithLimit(
+        return repeatWithLimit(
           { repetitions: config.repetitions, progress: context.progress },
           (run) => measureOnce(smallSeeded, run, context),
           (run) => measureOnce(largeSeeded, run, context),
-        ));
+        );
       }),
     );
     const largeLabel = config.scaleEnvelopes.toLocaleString('en-US');

@@ -36,22 +36,17 @@ export async function repeatWithLimit<L, T>(
   measureLimit: (run: Repetition) => Promise<L>,
   measure: (run: Repetition) => Promise<T>,
 ): Promise<{ limits: L[]; results: T[] }> {
-  const limits: L[] = [];
-  const results: T[] = [];
-  await repeat(options, async (run) => {
-    const limitFirst = limits.length % 2 === 0;
-    if (limitFirst) {
+  let repetition = 0;
+  const pairs = await repeat(options, async (run) => {
+    // The warm-up, and then every other repetition, measures the limit first.
+    if (run.warmUp || repetition++ % 2 === 0) {
       const limit = await measureLimit(run);
-      if (!run.warmUp) limits.push(limit);
+      return { limit, result: await measure(run) };
     }
     const result = await measure(run);
-    if (!limitFirst) {
-      const limit = await measureLimit(run);
-      if (!run.warmUp) limits.push(limit);
-    }
-    if (!run.warmUp) results.push(result);
+    return { limit: await measureLimit(run), result };
   });
-  return { limits, results };
+  return { limits: pairs.map((pair) => pair.limit), results: pairs.map((pair) => pair.result) };
 }
 
 /** A tenth of a size (at least 1), for warm-up runs. */
