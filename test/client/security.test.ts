@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Envelope__Output } from '../../proto/generated/e2ee/v1/Envelope.js';
 import { loadOrCreateIdentity } from '../../client/core/account.js';
@@ -10,8 +10,8 @@ import { openProtocolStores } from '../../client/core/protocol/stores.js';
 import { DATABASE_FILE, openDatabaseFile } from '../../client/core/storage/database.js';
 import { getSession } from '../../client/core/storage/protocolQueries.js';
 import { openTestClient, registeredClient, type TestClient } from '../helpers/clients.js';
-import { openContext, wireAccount } from '../helpers/clientWire.js';
-import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
+import { copyOfDatabase, openContext, wireAccount } from '../helpers/clientWire.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const ALICE = '+15552220001';
 const BOB = '+15552220002';
@@ -19,10 +19,7 @@ const CAROL = '+15552220003';
 
 /** A copy of a closed client's database: what an attacker who stole the disk would hold. */
 function stealDatabase(client: TestClient): string {
-  const dir = tempDir('e2ee-stolen-');
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(join(client.dataDir, DATABASE_FILE), join(dir, DATABASE_FILE));
-  return dir;
+  return copyOfDatabase(client.dataDir, 'e2ee-stolen-');
 }
 
 /** Tries to decrypt envelopes in order with a stolen database; true for each one that opened. */

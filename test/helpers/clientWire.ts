@@ -4,8 +4,7 @@
  * to record, reorder, duplicate or tamper with real ciphertexts.
  */
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Envelope__Output } from '../../proto/generated/e2ee/v1/Envelope.js';
 import { loadOrCreateIdentity } from '../../client/core/account.js';
@@ -15,6 +14,7 @@ import { ServerApi } from '../../client/core/net/serverApi.js';
 import { SerialQueue } from '../../client/core/serialQueue.js';
 import { signIn } from '../../client/core/signIn.js';
 import { DATABASE_FILE, openClientDatabase } from '../../client/core/storage/database.js';
+import { tempDir } from './server.js';
 
 export interface WireAccount {
   api: ServerApi;
@@ -55,11 +55,12 @@ export async function openContext(server: string, number: string, dataDir: strin
 }
 
 /**
- * A copy of the database in `dataDir` (with its WAL), in a new folder: the
- * running client holds the original, and one process at a time may open it.
+ * A copy of the database in `dataDir` (with its WAL), in a new folder: what a
+ * thief of the disk would hold, or a way to read an account whose running
+ * client holds the original (one process at a time may open it).
  */
-function copyOfDatabase(dataDir: string): string {
-  const copy = mkdtempSync(join(os.tmpdir(), 'e2ee-wire-'));
+export function copyOfDatabase(dataDir: string, prefix = 'e2ee-wire-'): string {
+  const copy = tempDir(prefix);
   for (const file of [DATABASE_FILE, `${DATABASE_FILE}-wal`]) {
     if (existsSync(join(dataDir, file))) copyFileSync(join(dataDir, file), join(copy, file));
   }
