@@ -36,6 +36,8 @@ const MAX_BATCH_MESSAGES = 100;
 const MAX_BATCH_BYTES = 192 * 1024;
 /** Outbox rows put on disk by one flush and then sent, batch by batch. */
 const MAX_ROUND_ROWS = 500;
+/** Contacts whose batches are sent at the same time; each contact's own batches go one after another. */
+const MAX_CONCURRENT_DESTINATIONS = 16;
 /** Texts encrypted under one hold of the protocol lock and committed together. */
 const MAX_GROUP_TEXTS = 200;
 /** How often one batch is retried after a rate limit before the flush gives up for now. */
@@ -293,12 +295,15 @@ export class Sender {
   }
 
   /**
-   * Sends the oldest rows (up to MAX_ROUND_ROWS), batch by batch, after one
-   * flush that puts them all on disk; false when the outbox is empty or the
-   * server cannot be reached.
+   * Sends the oldest rows (up to MAX_ROUND_ROWS) after one flush that puts
+   * them all on disk; false when the outbox is empty or the server cannot be
+   * reached. Each contact's rows go in order, batch after batch; different
+   * contacts' go concurrently, so that receipts to many contacts (after a
+   * drain) are not one round trip after another, and the server commits the
+   * concurrent Sends together.
    */
   private async flushRound(): Promise<boolean> {
-    let rows = oldestOutbox(this.ctx.db, MAX_ROUND_ROWS);
+    const rows = oldestOutbox(this.ctx.db, MAX_ROUND_ROWS);
     if (rows.length === 0) return false;
     try {
       // A ciphertext whose session update could still be lost must not leave: it would be encrypted again.
@@ -309,12 +314,19 @@ export class Sender {
       this.failBatch(leadingBatch(rows), new ClientError('server', describeError(err), { cause: err }));
       return true;
     }
-    while (rows.length > 0) {
-      const batch = leadingBatch(rows);
-      rows = rows.slice(batch.length);
-      if (!(await this.flushBatch(batch))) return false;
-    }
-    return true;
+    const lanes = [...rowsByDestination(rows).values()];
+    let reachable = true;
+    const sendLanes = async (): Promise<void> => {
+      for (let lane = lanes.shift(); lane && reachable; lane = lanes.shift()) {
+        while (lane.length > 0 && reachable) {
+          const batch = leadingBatch(lane);
+          lane = lane.slice(batch.length);
+          if (!(await this.flushBatch(batch))) reachable = false;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(MAX_CONCURRENT_DESTINATIONS, lanes.length) }, sendLanes));
+    return reachable;
   }
 
   /** Sends one batch of durable rows; false when the server cannot be reached. */
@@ -432,6 +444,17 @@ export class Sender {
     this.lastTimestamp = Math.max(Date.now(), this.lastTimestamp + 1);
     return this.lastTimestamp;
   }
+}
+
+/** Rows grouped by destination, oldest first within each, destinations in the order they first appear. */
+function rowsByDestination(rows: OutboxRow[]): Map<string, OutboxRow[]> {
+  const lanes = new Map<string, OutboxRow[]>();
+  for (const row of rows) {
+    const lane = lanes.get(row.destination);
+    if (lane) lane.push(row);
+    else lanes.set(row.destination, [row]);
+  }
+  return lanes;
 }
 
 /** The oldest rows that can go in one Send: same destination, within the count and size limits. */

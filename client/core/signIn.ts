@@ -4,7 +4,23 @@ import type { ClientContext } from './context.js';
 import { ClientError } from './errors.js';
 import { signChallenge } from './net/challenge.js';
 
-export async function signIn(ctx: ClientContext): Promise<void> {
+/** The sign-in under way for a client, if any. */
+const signingIn = new WeakMap<ClientContext, Promise<void>>();
+
+/**
+ * Callers that ask while a sign-in runs share it: concurrent Sends refused for
+ * an expired token would otherwise each fetch a challenge (and spend the rate limit).
+ */
+export function signIn(ctx: ClientContext): Promise<void> {
+  let running = signingIn.get(ctx);
+  if (!running) {
+    running = signInOnce(ctx).finally(() => signingIn.delete(ctx));
+    signingIn.set(ctx, running);
+  }
+  return running;
+}
+
+async function signInOnce(ctx: ClientContext): Promise<void> {
   const { number, identityKeyPair } = ctx.local;
   const challenge = await ctx.api.getChallenge(number);
   const signed = signChallenge(challenge, number, identityKeyPair.privateKey, pinnedServerId(ctx.db));

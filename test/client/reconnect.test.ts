@@ -8,6 +8,7 @@ import { spawnServer, tempDir, type ChildServer } from '../helpers/server.js';
 
 const ALICE = '+15554440001';
 const BOB = '+15554440002';
+const CAROL = '+15554440003';
 
 describe('reconnection after a server crash', () => {
   const dir = tempDir('e2ee-reconnect-');
@@ -15,18 +16,22 @@ describe('reconnection after a server crash', () => {
   let server: ChildServer;
   let alice: TestClient;
   let bob: TestClient;
+  let carol: TestClient;
 
   beforeAll(async () => {
     server = await spawnServer({ dbPath, rateLimits: false });
     alice = await registeredClient(server.address, ALICE);
     bob = await registeredClient(server.address, BOB);
+    carol = await registeredClient(server.address, CAROL);
     await alice.client.connect();
     await bob.client.connect();
+    await carol.client.connect();
   });
 
   afterAll(async () => {
     await alice?.dispose();
     await bob?.dispose();
+    await carol?.dispose();
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -60,6 +65,24 @@ describe('reconnection after a server crash', () => {
     expect(bob.client.messages(ALICE).map((m) => m.text)).toEqual(['before the crash', 'during the outage', 'after the restart', 'and again']);
     expect(alice.client.messages(BOB).map((m) => m.text)).toEqual(['before the crash', 'during the outage', 'after the restart', 'and again']);
     expect(alice.client.messages(BOB).find((m) => m.text === 'during the outage')?.status).not.toBe('sending');
+  });
+
+  it('sends what it kept for several contacts during an outage: each gets its messages once and in order', async () => {
+    await alice.client.send(CAROL, 'hello carol');
+    await carol.log.waitForCount('message', 1);
+    const bobBefore = bob.log.of('message').length;
+
+    await server.kill9();
+    // 150 for each contact, their rows interleaved in the outbox: more than one Send (100 at most) for each.
+    const texts = Array.from({ length: 150 }, (_, i) => `kept ${i}`);
+    const queued = await Promise.allSettled(texts.flatMap((text) => [alice.client.send(BOB, text), alice.client.send(CAROL, text)]));
+    expect(queued.every((outcome) => outcome.status === 'rejected')).toBe(true);
+
+    server = await spawnServer({ dbPath, port: server.port, rateLimits: false });
+    await bob.log.waitForCount('message', bobBefore + texts.length, 30_000);
+    await carol.log.waitForCount('message', 1 + texts.length, 30_000);
+    expect(bob.client.messages(ALICE).map((m) => m.text).slice(-texts.length)).toEqual(texts);
+    expect(carol.client.messages(ALICE).map((m) => m.text)).toEqual(['hello carol', ...texts]);
   });
 
   it('goes offline instead of fighting when a newer session of the account takes the stream (ABORTED)', async () => {
