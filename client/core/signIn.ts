@@ -9,7 +9,7 @@ const signingIn = new WeakMap<ClientContext, Promise<void>>();
 
 /**
  * Callers that ask while a sign-in runs share it: concurrent Sends refused for
- * an expired token would otherwise each fetch a challenge (and spend the rate limit).
+ * an expired token would otherwise each fetch, sign and spend a challenge of their own.
  */
 export function signIn(ctx: ClientContext): Promise<void> {
   let running = signingIn.get(ctx);
