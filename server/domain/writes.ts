@@ -4,7 +4,8 @@
  * the writer thread (storage/writerThread.ts), each in its own savepoint of a
  * group commit; throwing a Rejection rolls back that one script.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { v7 as timeOrderedUuid } from 'uuid';
 import { deleteAccount, findAccountById, findAccountByNumber, insertAccount, updateRegistrationId } from '../storage/accounts.js';
 import type { Db } from '../storage/database.js';
 import type { DatabaseWriter } from '../storage/databaseWriter.js';
@@ -158,7 +159,9 @@ function storeEnvelopes(db: Db, s: StoreArgs): StoreResult {
       repeatedAt ??= earlier.serverTimestamp;
       continue;
     }
-    const envelopeGuid = randomUUID();
+    // Time-ordered (UUIDv7): the envelopes' guid index, and each recipient's record of
+    // processed guids, then grow at their end instead of taking a random page per row.
+    const envelopeGuid = timeOrderedUuid();
     freshIndexes.push(guids.length);
     fresh.push({
       guid: envelopeGuid,
