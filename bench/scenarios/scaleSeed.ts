@@ -4,8 +4,8 @@
  * recipients, then envelopes dealt round-robin over all recipients so each
  * queue is spread through the table as it would be after real traffic.
  */
-import { randomUUID } from 'node:crypto';
 import { PrivateKey } from '@signalapp/libsignal-client';
+import { v7 as timeOrderedUuid } from 'uuid';
 import { findAccountByNumber, insertAccount } from '../../server/storage/accounts.js';
 import { openDatabase } from '../../server/storage/database.js';
 import { insertEnvelopes } from '../../server/storage/mailbox.js';
@@ -44,7 +44,8 @@ export function seedQueues(dbPath: string, plan: SeedPlan, report: (inserted: nu
       const envelopes = [];
       for (let i = first; i < last; i += 1) {
         envelopes.push({
-          guid: randomUUID(),
+          // As the server makes them (domain/writes.ts storeEnvelopes).
+          guid: timeOrderedUuid(),
           destinationId: recipientIds[i % recipientIds.length] as number,
           source: SENDER,
           sourceDevice: 1,
