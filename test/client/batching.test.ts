@@ -3,8 +3,10 @@
  * a received batch is committed at once, and delivery receipts are coalesced.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { registeredClient, type TestClient } from '../helpers/clients.js';
-import { wireAccount } from '../helpers/clientWire.js';
+import { MailboxStream } from '../../client/core/net/mailboxStream.js';
+import { signIn } from '../../client/core/signIn.js';
+import { registeredClient, TEST_BACKOFF, type TestClient } from '../helpers/clients.js';
+import { openContext, wireAccount } from '../helpers/clientWire.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const ALICE = '+15556660001';
@@ -94,6 +96,46 @@ describe('batched sending and receiving', () => {
     } finally {
       bobWire.close();
       aliceWire.close();
+    }
+  });
+
+  it('hands envelopes that arrive together on the live stream to one batch, the first of a burst included', async () => {
+    const texts = Array.from({ length: 20 }, (_, i) => `together ${i}`);
+    for (const text of texts) await alice.client.send(BOB, text);
+    // Bob's folder, without his client, under a stream whose batches are counted.
+    await bob.client.close();
+    const { ctx, close } = await openContext(server.address, BOB, bob.dataDir);
+    const batches: number[] = [];
+    const errors: unknown[] = [];
+    let allArrived!: () => void;
+    const arrived = new Promise<void>((resolve) => (allArrived = resolve));
+    const stream = new MailboxStream(
+      ctx.api,
+      {
+        authenticate: () => signIn(ctx),
+        onConnected: () => {},
+        onEnvelopes: async (envelopes) => {
+          batches.push(envelopes.length);
+          await ctx.api.ack(envelopes.map((e) => e.guid));
+          if (batches.reduce((a, b) => a + b, 0) >= texts.length) allArrived();
+        },
+        onQueueEmpty: () => {},
+        onState: () => {},
+        onError: (err) => errors.push(err),
+      },
+      TEST_BACKOFF,
+    );
+    try {
+      await stream.start();
+      await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${batches.join('+')} arrived`)), 10_000))]);
+      expect(errors).toEqual([]);
+      expect(batches.reduce((a, b) => a + b, 0)).toBe(texts.length);
+      // The server writes the queued page in one go; handled as it came, the first would be a batch of one.
+      expect(batches[0]).toBeGreaterThan(1);
+    } finally {
+      await stream.stop();
+      close();
+      bob = await bob.reopen();
     }
   });
 });

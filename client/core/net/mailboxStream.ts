@@ -17,9 +17,10 @@ export interface MailboxStreamHandlers {
   /** The stream is up: a good moment to flush the outbox and check prekeys. */
   onConnected(): void;
   /**
-   * Called with envelopes in stream order, one batch at a time: whatever arrived
-   * while the previous batch was being handled (at most MAX_BATCH), so a burst
-   * shares commits and acks while a lone envelope is handled at once.
+   * Called with envelopes in stream order, one batch at a time (at most
+   * MAX_BATCH): what arrived in the same turn of the event loop as the first
+   * of them, or while the previous batch was being handled. So a burst shares
+   * commits and acks, its first envelope included.
    */
   onEnvelopes(envelopes: Envelope__Output[]): Promise<void>;
   /** Everything queued before the stream opened has been handed over. */
@@ -150,7 +151,10 @@ export class MailboxStream {
     this.arrivals.push(arrival);
     if (!this.draining) {
       this.draining = true;
-      this.processing = this.drainArrivals();
+      // On the next turn: the envelopes of one read of the socket arrive one 'data'
+      // event at a time, and the first must not go alone into a batch (a commit, an
+      // fsync and an Ack of its own).
+      this.processing = new Promise((resolve) => setImmediate(resolve)).then(() => this.drainArrivals());
     }
   }
 
