@@ -7,7 +7,7 @@
  * commits coming back) then streams one or two messages per turn: with 50 µs
  * of other work per turn, about 20,000 messages/s, whatever the socket could
  * take. This interceptor reports a streamed message as written at once while
- * fewer than MAX_WRITES_AHEAD of the call's writes are unfinished; HTTP/2
+ * at most MAX_WRITES_AHEAD of the call's writes are unfinished; HTTP/2
  * queues those writes in order and sends what queued in one socket write.
  * Past the bound it waits for a write to finish, as grpc-js alone does, so
  * the transport's backpressure still reaches the handler (`write()` returns
