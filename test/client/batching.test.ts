@@ -127,7 +127,9 @@ describe('batched sending and receiving', () => {
     );
     try {
       await stream.start();
-      await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${batches.join('+')} arrived`)), 10_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`only ${batches.join('+')} arrived`)), 10_000)));
+      await Promise.race([arrived, timedOut]).finally(() => clearTimeout(timer));
       expect(errors).toEqual([]);
       expect(batches.reduce((a, b) => a + b, 0)).toBe(texts.length);
       // The server writes the queued page in one go; handled as it came, the first would be a batch of one.
