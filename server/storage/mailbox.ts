@@ -47,21 +47,26 @@ const toEnvelope = (row: EnvelopeRow): StoredEnvelope => ({
 
 /**
  * Stores envelopes in order and counts them in their recipients' queues (one
- * update per recipient). Returns their ids (queue positions), in order.
+ * update per recipient). Returns their ids (queue positions), in order: each
+ * above every id handed out before, even of envelopes since deleted.
  */
 export function insertEnvelopes(db: Db, envelopes: readonly NewEnvelope[]): number[] {
+  if (envelopes.length === 0) return [];
+  const { last_id: lastId } = stmt(db, 'UPDATE envelope_ids SET last_id = last_id + ? RETURNING last_id').get(envelopes.length) as {
+    last_id: number;
+  };
   const insert = stmt(
     db,
-    `INSERT INTO envelopes (guid, destination_id, source, source_device, type, content, client_timestamp, server_timestamp)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO envelopes (destination_id, id, guid, source, source_device, type, client_timestamp, server_timestamp, content)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const perRecipient = new Map<number, number>();
   const ids: number[] = [];
+  let id = lastId - envelopes.length;
   for (const e of envelopes) {
-    const { lastInsertRowid } = insert.run(
-      e.guid, e.destinationId, e.source, e.sourceDevice, e.type, e.content, e.clientTimestamp, e.serverTimestamp,
-    );
-    ids.push(Number(lastInsertRowid));
+    id += 1;
+    insert.run(e.destinationId, id, e.guid, e.source, e.sourceDevice, e.type, e.clientTimestamp, e.serverTimestamp, e.content);
+    ids.push(id);
     perRecipient.set(e.destinationId, (perRecipient.get(e.destinationId) ?? 0) + 1);
   }
   const count = stmt(db, 'UPDATE accounts SET queued = queued + ? WHERE id = ?');
@@ -98,9 +103,9 @@ export function newestEnvelopeId(db: Db, destinationId: number): number {
 
 /** Removes the recipient's own envelopes among `guids`; other accounts' guids match nothing. */
 export function deleteEnvelopes(db: Db, destinationId: number, guids: readonly string[]): number {
-  const del = stmt(db, 'DELETE FROM envelopes WHERE guid = ? AND destination_id = ?');
+  const del = stmt(db, 'DELETE FROM envelopes WHERE destination_id = ? AND guid = ?');
   let removed = 0;
-  for (const guid of guids) removed += del.run(guid, destinationId).changes;
+  for (const guid of guids) removed += del.run(destinationId, guid).changes;
   if (removed > 0) stmt(db, 'UPDATE accounts SET queued = queued - ? WHERE id = ?').run(removed, destinationId);
   return removed;
 }

@@ -89,4 +89,39 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX envelopes_by_age;
   CREATE INDEX envelopes_by_age ON envelopes(server_timestamp, destination_id);
   `,
+  // 3: envelopes stored in recipient order (a clustered key), so one recipient's
+  // queue sits on a few neighbouring pages instead of one page per envelope
+  // among everyone's: a queue page reads, and an ack rewrites, a handful of
+  // pages however big the table grows. Such a table cannot AUTOINCREMENT, so
+  // envelope_ids keeps the last id handed out: ids are still never reused.
+  // The guid index is per recipient (acks name the recipient), so it clusters too.
+  `
+  CREATE TABLE envelope_ids (
+    last_id INTEGER NOT NULL
+  ) STRICT;
+  INSERT INTO envelope_ids (last_id)
+    SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'envelopes'), 0);
+
+  CREATE TABLE envelopes_by_recipient (
+    destination_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    id INTEGER NOT NULL,
+    guid TEXT NOT NULL,
+    source TEXT NOT NULL,
+    source_device INTEGER NOT NULL,
+    type INTEGER NOT NULL,
+    client_timestamp INTEGER NOT NULL,
+    server_timestamp INTEGER NOT NULL,
+    content BLOB NOT NULL,
+    PRIMARY KEY (destination_id, id)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO envelopes_by_recipient
+    (destination_id, id, guid, source, source_device, type, client_timestamp, server_timestamp, content)
+    SELECT destination_id, id, guid, source, source_device, type, client_timestamp, server_timestamp, content
+    FROM envelopes ORDER BY destination_id, id;
+  DROP TABLE envelopes;
+  ALTER TABLE envelopes_by_recipient RENAME TO envelopes;
+  CREATE UNIQUE INDEX envelopes_by_guid ON envelopes(destination_id, guid);
+  -- Also holds the clustered key, so the expiry sweep still reads the recipient from it.
+  CREATE INDEX envelopes_by_age ON envelopes(server_timestamp);
+  `,
 ];

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { DatabaseError, openDatabase, storedServerId, type Db } from '../../server/storage/database.js';
 import { MIGRATIONS } from '../../server/storage/migrations.js';
 import { insertAccount } from '../../server/storage/accounts.js';
-import { deleteEnvelopes, deleteEnvelopesOlderThan, envelopesAfter, insertEnvelope } from '../../server/storage/mailbox.js';
+import { deleteEnvelopes, deleteEnvelopesOlderThan, envelopesAfter, insertEnvelope, insertEnvelopes } from '../../server/storage/mailbox.js';
 import { WriteBatcher } from '../../server/storage/writeBatcher.js';
 import { tempDir } from '../helpers/server.js';
 
@@ -48,8 +49,8 @@ describe('server database', () => {
   });
 
   it.each([
-    ['a queue page', 'SELECT id FROM envelopes WHERE destination_id = 1 AND id > 0 AND server_timestamp >= 0 ORDER BY id LIMIT 10', 'envelopes_by_destination'],
-    ['an ack', "DELETE FROM envelopes WHERE guid = 'x' AND destination_id = 1", 'sqlite_autoindex_envelopes_1'],
+    ['a queue page', 'SELECT id FROM envelopes WHERE destination_id = 1 AND id > 0 AND server_timestamp >= 0 ORDER BY id LIMIT 10', 'PRIMARY KEY (destination_id=? AND id>?)'],
+    ['an ack', "DELETE FROM envelopes WHERE destination_id = 1 AND guid = 'x'", 'envelopes_by_guid (destination_id=? AND guid=?)'],
     ['the expiry sweep', 'DELETE FROM envelopes WHERE server_timestamp < 5 RETURNING destination_id', 'envelopes_by_age'],
     ['a token lookup', "SELECT account_id FROM auth_tokens WHERE token_hash = x'00' AND expires_at > 0", 'PRIMARY KEY'],
   ])('uses an index for %s', (_name, sql, index) => {
@@ -68,6 +69,51 @@ describe('server database', () => {
     expect(deleteEnvelopes(db, id, ['g-0', 'g-2', 'unknown'])).toBe(2);
     expect(queued()).toBe(1);
     expect(envelopesAfter(db, id, 0, 0, 10).map((e) => e.guid)).toEqual(['g-1']);
+  });
+});
+
+describe('migration 3 (envelopes clustered by recipient)', () => {
+  it('keeps every queued envelope, in order, and never reuses an id handed out before', () => {
+    const path = join(dir, 'version2.db');
+    const old = new Database(path);
+    for (const [i, migration] of MIGRATIONS.slice(0, 2).entries()) {
+      old.exec(migration);
+      old.pragma(`user_version = ${i + 1}`);
+    }
+    const insertAccount = old.prepare(
+      "INSERT INTO accounts (number, identity_key, registration_id, created_at, queued) VALUES (?, x'05', 1, 0, ?)",
+    );
+    const alice = Number(insertAccount.run('+15550005001', 2).lastInsertRowid);
+    const bob = Number(insertAccount.run('+15550005002', 1).lastInsertRowid);
+    const insertEnvelopeV2 = old.prepare(
+      `INSERT INTO envelopes (guid, destination_id, source, source_device, type, content, client_timestamp, server_timestamp)
+       VALUES (?, ?, '+15550005009', 1, 2, ?, ?, ?)`,
+    );
+    // Interleaved, as real traffic leaves them; the newest (id 4) is acked before the upgrade.
+    insertEnvelopeV2.run('a-1', alice, Buffer.from([1]), 11, 101);
+    insertEnvelopeV2.run('b-1', bob, Buffer.from([2]), 12, 102);
+    insertEnvelopeV2.run('a-2', alice, Buffer.from([3]), 13, 103);
+    insertEnvelopeV2.run('b-2', bob, Buffer.from([4]), 14, 104);
+    old.prepare("DELETE FROM envelopes WHERE guid = 'b-2'").run();
+    old.close();
+
+    const upgraded = openDatabase(path);
+    try {
+      expect(upgraded.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      const queue = (id: number) => envelopesAfter(upgraded, id, 0, 0, 10).map((e) => [e.id, e.guid, e.content[0], e.clientTimestamp, e.serverTimestamp]);
+      expect(queue(alice)).toEqual([[1, 'a-1', 1, 11, 101], [3, 'a-2', 3, 13, 103]]);
+      expect(queue(bob)).toEqual([[2, 'b-1', 2, 12, 102]]);
+      // Id 4 was handed out (and acked): a stream whose cursor stood at 4 must not skip the next one.
+      const [next] = insertEnvelopes(upgraded, [
+        { guid: 'b-3', destinationId: bob, source: '+1', sourceDevice: 1, type: 2, content: new Uint8Array([5]), clientTimestamp: 15, serverTimestamp: 105 },
+      ]);
+      expect(next).toBe(5);
+      expect(envelopesAfter(upgraded, bob, 4, 0, 10).map((e) => e.guid)).toEqual(['b-3']);
+      expect(deleteEnvelopes(upgraded, alice, ['a-1', 'b-1'])).toBe(1); // bob's guid is not alice's to ack
+      expect(upgraded.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      upgraded.close();
+    }
   });
 });
 
