@@ -5,7 +5,7 @@
  * queue is spread through the table as it would be after real traffic.
  */
 import { PrivateKey } from '@signalapp/libsignal-client';
-import { v7 as timeOrderedUuid } from 'uuid';
+import { timeOrderedUuid } from '../../proto/guid.js';
 import { findAccountByNumber, insertAccount } from '../../server/storage/accounts.js';
 import { openDatabase } from '../../server/storage/database.js';
 import { insertEnvelopes } from '../../server/storage/mailbox.js';

@@ -17,7 +17,7 @@ import { ErrorCode } from '@signalapp/libsignal-client';
 // its range, a page or two per Send, where random ones (v4) dirty a page each:
 // 100 rows committed into 50,000 took 2.2-2.5 ms instead of 5.4-6.7 ms. They
 // tell the server only when we sent, as client_timestamp already does.
-import { v7 as timeOrderedUuid } from 'uuid';
+import { timeOrderedUuid } from '../../proto/guid.js';
 import type { ChatMessage } from './api.js';
 import { isIdentityTrusted, safetyNumberWith, startSessionFromBundle, untrustedIdentityError } from './contacts.js';
 import type { ClientContext } from './context.js';

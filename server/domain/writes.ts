@@ -5,7 +5,7 @@
  * group commit; throwing a Rejection rolls back that one script.
  */
 import { createHash } from 'node:crypto';
-import { v7 as timeOrderedUuid } from 'uuid';
+import { timeOrderedUuid } from '../../proto/guid.js';
 import { deleteAccount, findAccountById, findAccountByNumber, insertAccount, updateRegistrationId } from '../storage/accounts.js';
 import type { Db } from '../storage/database.js';
 import type { DatabaseWriter } from '../storage/databaseWriter.js';
