@@ -38,6 +38,8 @@ export interface RunningServer {
 
 export interface StartOptions extends Partial<ServerConfig> {
   log?: Logger;
+  /** Told before an existing database's schema is upgraded (see openDatabase). */
+  onSchemaUpgrade?: (from: number, to: number) => void;
   clock?: Clock;
 }
 
@@ -47,7 +49,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const clock = options.clock ?? systemClock;
 
   const credentials = serverCredentials(config); // refuse a bad TLS setup before touching the database
-  const db = openDatabase(config.dbPath, { maxBytes: config.maxDatabaseBytes });
+  const db = openDatabase(config.dbPath, { maxBytes: config.maxDatabaseBytes, onUpgrade: options.onSchemaUpgrade });
   const serverId = config.serverId ?? storedServerId(db);
   let writer: Writer;
   try {

@@ -90,9 +90,18 @@ function levelOf(value: string | undefined) {
   return level;
 }
 
+/**
+ * An upgrade takes seconds on a big mailbox, so it is announced; on stderr,
+ * because stdout's first line is the "listening on" that scripts wait for.
+ */
+function announceUpgrade(dbPath: string): (from: number, to: number) => void {
+  return (from, to) =>
+    console.error(`upgrading ${dbPath} from schema version ${from} to ${to} (once; about 5 s per million queued envelopes)`);
+}
+
 function deleteAccount(number: string | undefined, dbPath: string): void {
   if (!number) throw new UsageError('accounts delete needs a number, e.g. accounts delete +15551234567');
-  const db = openDatabase(dbPath);
+  const db = openDatabase(dbPath, { onUpgrade: announceUpgrade(dbPath) });
   try {
     const account = findAccountByNumber(db, number);
     if (!account) throw new UsageError(`no account ${number} in ${dbPath}`);
@@ -124,6 +133,7 @@ async function main(argv: string[]): Promise<void> {
     insecure: values.insecure ?? false,
     maxDatabaseBytes: megabytesOf(values['max-db-mb']),
     log,
+    onSchemaUpgrade: announceUpgrade(dbPath),
   });
   const shutdown = (signal: string) => {
     log.info('shutting down', { signal });

@@ -24,7 +24,14 @@ export class DatabaseError extends Error {
   }
 }
 
-export function openDatabase(path: string, opts: { maxBytes?: number } = {}): Db {
+export interface OpenOptions {
+  /** A quota on the file's size in bytes (0: none). */
+  maxBytes?: number;
+  /** Told before an existing database is upgraded: on a big mailbox that can take seconds, once. */
+  onUpgrade?: (from: number, to: number) => void;
+}
+
+export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: Db;
   try {
@@ -42,7 +49,7 @@ export function openDatabase(path: string, opts: { maxBytes?: number } = {}): Db
     // Savepoints of a group commit keep statement journals in memory, not in temp files.
     db.pragma('temp_store = MEMORY');
     db.pragma('cache_size = -32000'); // 32 MiB of pages
-    migrate(db);
+    migrate(db, opts.onUpgrade);
     ensureServerId(db);
     if (opts.maxBytes) {
       // A quota on the file: writes past it fail with SQLITE_FULL, as on a full disk.
@@ -56,7 +63,7 @@ export function openDatabase(path: string, opts: { maxBytes?: number } = {}): Db
   return db;
 }
 
-function migrate(db: Db): void {
+function migrate(db: Db, onUpgrade?: OpenOptions['onUpgrade']): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
     throw new DatabaseError(
@@ -64,6 +71,8 @@ function migrate(db: Db): void {
       `database schema version ${version} is newer than this server knows (${MIGRATIONS.length}); refusing to open it`,
     );
   }
+  // A new, empty database (version 0) is created, not upgraded.
+  if (version > 0 && version < MIGRATIONS.length) onUpgrade?.(version, MIGRATIONS.length);
   for (let next = version; next < MIGRATIONS.length; next++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[next]!);
