@@ -3,9 +3,9 @@ import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Database from 'better-sqlite3';
 import { projectRoot } from '../../proto/loader.js';
 import { MIGRATIONS } from '../../server/storage/migrations.js';
+import { databaseAtVersion } from '../helpers/schema.js';
 import { spawnServer, tempDir, type ChildServer } from '../helpers/server.js';
 import { call, codeOf, connect, freshNumber, makeDeviceKeys, register, type Stubs } from '../helpers/wire.js';
 import { status } from '@grpc/grpc-js';
@@ -113,12 +113,7 @@ describe('a running server', () => {
 
   it('says so, on stderr, when it upgrades an older database; a new one is created quietly', async () => {
     const olderPath = join(dir, 'version2.db');
-    const older = new Database(olderPath);
-    for (const [i, migration] of MIGRATIONS.slice(0, 2).entries()) {
-      older.exec(migration);
-      older.pragma(`user_version = ${i + 1}`);
-    }
-    older.close();
+    databaseAtVersion(olderPath, 2).close();
     const upgraded = await spawnServer({ dbPath: olderPath });
     await upgraded.stop();
     expect(upgraded.output()).toContain(`upgrading ${olderPath} from schema version 2 to ${MIGRATIONS.length}`);

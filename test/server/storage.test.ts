@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { DatabaseError, openDatabase, storedServerId, type Db } from '../../server/storage/database.js';
 import { MIGRATIONS } from '../../server/storage/migrations.js';
 import { insertAccount } from '../../server/storage/accounts.js';
 import { deleteEnvelopes, deleteEnvelopesOlderThan, envelopesAfter, insertEnvelope, insertEnvelopes } from '../../server/storage/mailbox.js';
 import { WriteBatcher } from '../../server/storage/writeBatcher.js';
+import { databaseAtVersion } from '../helpers/schema.js';
 import { tempDir } from '../helpers/server.js';
 
 let dir: string;
@@ -75,11 +75,7 @@ describe('server database', () => {
 describe('migration 3 (envelopes clustered by recipient)', () => {
   it('keeps every queued envelope, in order, and never reuses an id handed out before', () => {
     const path = join(dir, 'version2.db');
-    const old = new Database(path);
-    for (const [i, migration] of MIGRATIONS.slice(0, 2).entries()) {
-      old.exec(migration);
-      old.pragma(`user_version = ${i + 1}`);
-    }
+    const old = databaseAtVersion(path, 2);
     const insertAccount = old.prepare(
       "INSERT INTO accounts (number, identity_key, registration_id, created_at, queued) VALUES (?, x'05', 1, 0, ?)",
     );
