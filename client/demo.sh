@@ -68,10 +68,12 @@ if ! tmux has-session -t "$SESSION" 2>/dev/null; then
   server_pid=$(tmux display-message -p -t "$SESSION:demo.0" '#{pane_pid}')
   wait_until_listening "$server_pid" || { tmux kill-session -t "$SESSION"; exit 1; }
   register_clients || { tmux kill-session -t "$SESSION"; exit 1; }
-  # When the last client quits, the session (and with it the server) ends.
-  end_when_last="; [ \$(tmux list-panes -t $SESSION | wc -l) -le 2 ] && tmux kill-session -t $SESSION"
-  first=$(tmux split-window -P -F '#{pane_id}' -v -l 80% -t "$SESSION:demo.0" "$(client_command "${NUMBERS[0]}")$end_when_last")
-  second=$(tmux split-window -P -F '#{pane_id}' -h -t "$first" "$(client_command "${NUMBERS[1]}")$end_when_last")
+  # When the last client quits, the session (and with it the server) ends. A
+  # hook, run by the tmux server one exit at a time: each client counting the
+  # panes as it quit missed it when both quit at once, and left the server up.
+  tmux set-hook -t "$SESSION" pane-exited "if-shell -F '#{==:#{window_panes},1}' 'kill-session -t $SESSION'"
+  first=$(tmux split-window -P -F '#{pane_id}' -v -l 80% -t "$SESSION:demo.0" "$(client_command "${NUMBERS[0]}")")
+  second=$(tmux split-window -P -F '#{pane_id}' -h -t "$first" "$(client_command "${NUMBERS[1]}")")
   tmux select-pane -t "$first" -T "${NUMBERS[0]}"
   tmux select-pane -t "$second" -T "${NUMBERS[1]}"
   tmux select-pane -t "$first"
