@@ -6,8 +6,12 @@
  *
  * Both databases are seeded first and then measured in alternation
  * (support/repeat.ts repeatWithLimit), so that the machine's drift reaches
- * both alike instead of the ratio between them.
+ * both alike instead of the ratio between them. Each repetition starts from a
+ * copy of its database as seeded and drains the same recipients, so every
+ * repetition does the same work, and the small database (100 queues in all)
+ * has enough of them for a repetition long enough to time.
  */
+import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { figure, type Figure } from '../figure.js';
 import type { Step, StepContext } from '../step.js';
@@ -34,13 +38,15 @@ interface Size {
   recipients: number;
 }
 
-/** A seeded database and the registered recipients whose queues the repetitions drain, in turn. */
+/** A seeded database, kept as seeded, and the registered recipients whose queues each repetition drains. */
 interface SeededSize {
   label: string;
+  /** The database as seeded; never opened again. */
+  seeded: string;
+  /** The copy a repetition's server runs on. */
   db: string;
   perRecipient: number;
   drained: Account[];
-  nextRecipient: number;
 }
 
 /** Seeds a database of `size` in `dir`, with recipients registered through the API (real keys and tokens). */
@@ -48,7 +54,7 @@ async function seedSize(size: Size, dir: string, context: StepContext): Promise<
   const { config, progress } = context;
   const label = `${size.envelopes.toLocaleString('en-US')} queued`;
   const db = join(dir, 'server.db');
-  const drained = await registerDrainedRecipients(db, config.scaleDrainedRecipients * config.repetitions, (done, count) =>
+  const drained = await registerDrainedRecipients(db, config.scaleDrainedRecipients, (done, count) =>
     progress.update(`${label}: registering ${howFar(done, count, 'recipients')}`),
   );
   const seedStarted = Date.now();
@@ -56,22 +62,31 @@ async function seedSize(size: Size, dir: string, context: StepContext): Promise<
     progress.update(`${label}: seeding ${howFar(inserted, size.envelopes, 'envelopes')}`),
   );
   progress.note(`${label}: seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
-  return { label, db, perRecipient: size.envelopes / size.recipients, drained, nextRecipient: 0 };
+  // Closed, so checkpointed: the one file is the whole database.
+  const seeded = join(dir, 'seeded.db');
+  copyFileSync(db, seeded);
+  return { label, seeded, db, perRecipient: size.envelopes / size.recipients, drained };
 }
 
-/** One repetition: start the server on the database, drain the next recipients, read its memory, stop it. */
+/** Puts the database back as seeded: the drains of the repetition before acked their queues away. */
+function restoreSeeded(seeded: SeededSize): void {
+  for (const suffix of ['-wal', '-shm']) rmSync(seeded.db + suffix, { force: true });
+  copyFileSync(seeded.seeded, seeded.db);
+}
+
+/** One repetition: restore the database, start the server on it, drain the recipients, read its memory, stop it. */
 async function measureOnce(seeded: SeededSize, run: Repetition, context: StepContext): Promise<SizeRun> {
-  const drainedPerRepetition = context.config.scaleDrainedRecipients;
+  restoreSeeded(seeded);
   const server = await startServer({ db: seeded.db, profileDir: context.serverProfileDir });
   const wire = connect(server.address);
-  const next = (): Account => seeded.drained[seeded.nextRecipient++] as Account;
+  const [first, ...rest] = seeded.drained as [Account, ...Account[]];
   try {
     // The first drain after a server start warms it up (JIT, statement cache) and is not timed.
-    await drainSeconds(wire, next(), seeded.perRecipient, () => {});
-    const timed = drainedPerRepetition - 1;
+    await drainSeconds(wire, first, seeded.perRecipient, () => {});
+    const timed = rest.length;
     let seconds = 0;
-    for (let i = 0; i < timed; i += 1) {
-      seconds += await drainSeconds(wire, next(), seeded.perRecipient, () => {});
+    for (const [i, recipient] of rest.entries()) {
+      seconds += await drainSeconds(wire, recipient, seeded.perRecipient, () => {});
       run.report(`${seeded.label}: ${howFar(i + 1, timed, 'queues drained')}`);
     }
     return {
