@@ -12,11 +12,8 @@
  * transaction, and sent in as few Send calls as the outbox batching allows.
  */
 import { ErrorCode } from '@signalapp/libsignal-client';
-// A Send's guids: the server keeps each a day in an index by (sender, guid), to
-// answer a repeat. Time-ordered (UUIDv7), one sender's guids land at the end of
-// its range, a page or two per Send, where random ones (v4) dirty a page each:
-// 100 rows committed into 50,000 took 2.2-2.5 ms instead of 5.4-6.7 ms. They
-// tell the server only when we sent, as client_timestamp already does.
+// Time-ordered, so the server's index of Send guids by (sender, guid) grows at
+// its end (see proto/guid.ts); they reveal only when we sent, as client_timestamp does.
 import { timeOrderedUuid } from '../../proto/guid.js';
 import type { ChatMessage } from './api.js';
 import { isIdentityTrusted, safetyNumberWith, startSessionFromBundle, untrustedIdentityError } from './contacts.js';

@@ -159,8 +159,7 @@ function storeEnvelopes(db: Db, s: StoreArgs): StoreResult {
       repeatedAt ??= earlier.serverTimestamp;
       continue;
     }
-    // Time-ordered (UUIDv7): the envelopes' guid index, and each recipient's record of
-    // processed guids, then grow at their end instead of taking a random page per row.
+    // Time-ordered (proto/guid.ts), also for each recipient's record of processed guids.
     const envelopeGuid = timeOrderedUuid();
     freshIndexes.push(guids.length);
     fresh.push({
