@@ -1,11 +1,20 @@
 /** Server configuration: every default API.md names, in one place. */
 
-export interface RateRule {
+/** API.md's "burst X, then 1 per Y": a token bucket. */
+export interface TokenBucketRule {
   /** Tokens available at once. */
   burst: number;
   /** One token comes back every `refillMs`. */
   refillMs: number;
 }
+
+/** API.md's "N per T": at most `limit` in any span of `windowMs`. */
+export interface WindowRule {
+  limit: number;
+  windowMs: number;
+}
+
+export type RateRule = TokenBucketRule | WindowRule;
 
 export interface ServerConfig {
   host: string;
@@ -97,8 +106,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     bundlePerTarget: { burst: 6, refillMs: 10 * MINUTE },
     bundlePerCaller: { burst: 100, refillMs: 10 * SECOND },
     sendPerPair: { burst: 100, refillMs: 100 },
-    // "6 per 30 s": a bucket of 6 that refills one every 5 s.
-    registerPerNumber: { burst: 6, refillMs: 5 * SECOND },
+    registerPerNumber: { limit: 6, windowMs: 30 * SECOND },
     failedAuthPerNumber: { burst: 10, refillMs: 6 * MINUTE },
   },
 };
