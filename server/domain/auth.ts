@@ -5,17 +5,23 @@
  * without the database ever holding a usable token.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { PublicKey } from '@signalapp/libsignal-client';
+import { PrivateKey, PublicKey } from '@signalapp/libsignal-client';
 import type { Db } from '../storage/database.js';
 import { findAccountByToken } from '../storage/tokens.js';
 import { RecentLookups } from './recentLookups.js';
 import type { Account, Clock } from './types.js';
 
 const AUTH_LABEL = 'e2ee-auth-v1';
-/** Outstanding challenges kept at most; the oldest are dropped first. */
+/**
+ * Outstanding challenges kept at most; the oldest are dropped first. There is
+ * no cap per number: GetChallenge needs no token, so such a cap would let
+ * anyone cancel another user's challenge by asking for a few more. A challenge
+ * is dropped only after this many newer ones, far more than can be issued in
+ * the moment between a client's GetChallenge and its Authenticate.
+ */
 const MAX_CHALLENGES = 100_000;
-/** Outstanding challenges per number; asking again drops the oldest. */
-const MAX_CHALLENGES_PER_NUMBER = 8;
+/** Stands in for the identity key of an unknown number, so its failure takes as long as a wrong signature's. */
+const DECOY_KEY = PrivateKey.generate().getPublicKey().serialize();
 
 /** The exact bytes a client signs: label 0 server_id 0 number 0 nonce. */
 export function challengeMessage(serverId: string, number: string, nonce: Uint8Array): Uint8Array<ArrayBuffer> {
@@ -46,8 +52,6 @@ interface Outstanding {
 export class ChallengeBook {
   /** Keyed by hex nonce; Map order is issue order, so the first entries are the oldest. */
   private readonly outstanding = new Map<string, Outstanding>();
-  /** Hex nonces outstanding per number, oldest first. */
-  private readonly byNumber = new Map<string, string[]>();
 
   constructor(
     readonly serverId: string,
@@ -57,46 +61,35 @@ export class ChallengeBook {
 
   issue(number: string): { nonce: Buffer; expiresAt: number } {
     this.dropExpired();
-    const mine = this.byNumber.get(number);
-    if (mine && mine.length >= MAX_CHALLENGES_PER_NUMBER) this.forget(mine[0]!);
-    if (this.outstanding.size >= MAX_CHALLENGES) this.forget(this.outstanding.keys().next().value!);
+    if (this.outstanding.size >= MAX_CHALLENGES) this.outstanding.delete(this.outstanding.keys().next().value!);
     const nonce = randomBytes(32);
-    const id = nonce.toString('hex');
     const expiresAt = this.clock.now() + this.ttlMs;
-    this.outstanding.set(id, { number, expiresAt });
-    this.byNumber.set(number, [...(this.byNumber.get(number) ?? []), id]);
+    this.outstanding.set(nonce.toString('hex'), { number, expiresAt });
     return { nonce, expiresAt };
   }
 
   /**
    * Uses the nonce up (whatever the result) and checks that it was issued for
    * `number`, is unexpired, and that `signature` over the challenge verifies
-   * with `identityKey`.
+   * with `identityKey` (undefined: an unknown number, which always fails).
    */
   redeem(number: string, nonce: Uint8Array, signature: Uint8Array, identityKey: Uint8Array | undefined): boolean {
     const id = Buffer.from(nonce).toString('hex');
     const challenge = this.outstanding.get(id);
-    this.forget(id);
-    if (!challenge || challenge.number !== number || challenge.expiresAt <= this.clock.now()) return false;
-    if (!identityKey) return false;
-    return verifySignature(identityKey, challengeMessage(this.serverId, number, nonce), signature);
+    this.outstanding.delete(id);
+    const live = challenge !== undefined && challenge.number === number && challenge.expiresAt > this.clock.now();
+    // Checked even when the answer is already no, so that the time taken tells nothing
+    // about whether the number is registered or the nonce was good.
+    const verified = verifySignature(identityKey ?? DECOY_KEY, challengeMessage(this.serverId, number, nonce), signature);
+    return live && identityKey !== undefined && verified;
   }
 
   dropExpired(): void {
     const now = this.clock.now();
     for (const [id, c] of this.outstanding) {
       if (c.expiresAt > now) break; // issue order is expiry order
-      this.forget(id);
+      this.outstanding.delete(id);
     }
-  }
-
-  private forget(id: string): void {
-    const challenge = this.outstanding.get(id);
-    if (!challenge) return;
-    this.outstanding.delete(id);
-    const rest = (this.byNumber.get(challenge.number) ?? []).filter((other) => other !== id);
-    if (rest.length > 0) this.byNumber.set(challenge.number, rest);
-    else this.byNumber.delete(challenge.number);
   }
 }
 

@@ -59,6 +59,15 @@ describe('GetChallenge', () => {
     expect(ttl).toBeLessThanOrEqual(61_000);
   });
 
+  it("cannot be used to cancel someone else's challenge by asking for more", async () => {
+    const number = freshNumber();
+    const keys = makeDeviceKeys();
+    await register(stubs, number, keys);
+    const mine = await signedAuth(keys, number);
+    for (let i = 0; i < 20; i++) await getChallenge(stubs, number);
+    expect((await authenticate(mine)).token.length).toBeGreaterThan(20);
+  });
+
   it.each(['15551234567', '+0123456789', '+1 555 123 4567', '+1-555-1234567', '+１５５５１２３４５６７', '+1234567890123456', ''])(
     'refuses the malformed number %j with INVALID_ARGUMENT',
     async (number) => {
