@@ -41,14 +41,16 @@ export class KeyService {
   /**
    * Hands out a bundle. Rate limits are checked before anything is taken, so a
    * refused call consumes no prekey; the take and the delete commit together.
+   * A call for an unknown number counts too: otherwise asking about numbers
+   * would be an unthrottled way to learn which are registered.
    */
   async bundle(caller: Account, number: string): Promise<Outcome<PreKeyBundle>> {
-    if (!findAccountByNumber(this.db, number)) return fail('not_found', 'no such account');
     const decision = this.limits.take([
       { rule: 'bundlePerTarget', key: `${caller.id}>${number}` },
       { rule: 'bundlePerCaller', key: String(caller.id) },
     ]);
     if (!decision.allowed) return fail('rate_limited', 'rate limit: prekey bundle requests', decision.retryAfterMs);
+    if (!findAccountByNumber(this.db, number)) return fail('not_found', 'no such account');
 
     const taken = await this.writer.run('takeBundle', { number });
     failpoint('server.bundle.after-commit');

@@ -103,6 +103,17 @@ describe('rate limits', () => {
     }
   });
 
+  it('GetPreKeyBundle per caller counts calls for unknown numbers too', async () => {
+    const bob = await register(stubs, freshNumber());
+    const prober = await register(stubs, freshNumber());
+    for (let i = 0; i < 100; i++) {
+      expect((await refusal(bundle(prober.auth, freshNumber()))).code).toBe(status.NOT_FOUND);
+    }
+    // Known or not, the next answer is the same: the limit, not whether the number exists.
+    expect((await refusal(bundle(prober.auth, freshNumber()))).code).toBe(status.RESOURCE_EXHAUSTED);
+    expect((await refusal(bundle(prober.auth, bob.number))).code).toBe(status.RESOURCE_EXHAUSTED);
+  });
+
   it('Register per number: 6 per 30 s', async () => {
     const number = freshNumber();
     const keys = makeDeviceKeys({ preKeys: 0, kyberPreKeys: 0 });
