@@ -57,13 +57,24 @@ export class AccountsService {
 
       Register: kit.unary('Register', async (req, call) => {
         const number = validate.number(req.number);
-        const identityKey = validate.ecPublicKey(req.identity_key, 'identity_key');
+        // The challenge first: any attempt uses the nonce up, and only the holder of
+        // the new identity key gets further. A malformed key cannot sign anything;
+        // it is reported as such, but only once its nonce is spent.
+        let identityKey: Uint8Array | undefined;
+        let malformedKey: unknown;
+        try {
+          identityKey = validate.ecPublicKey(req.identity_key, 'identity_key');
+        } catch (err) {
+          malformedKey = err;
+        }
+        const proven = challenges.redeem(number, req.nonce, req.signature, identityKey);
+        if (malformedKey) throw malformedKey;
+        if (!proven || !identityKey) throw unauthenticated();
+        // Counts registrations that proved their key, so failing on purpose uses up nobody's allowance.
         const allowance = limits.take([{ rule: 'registerPerNumber', key: number }]);
         if (!allowance.allowed) {
           throw failureToRpcError({ kind: 'rate_limited', message: 'rate limit: registrations', retryAfterMs: allowance.retryAfterMs });
         }
-        // The challenge first: only the holder of the new identity key gets further.
-        if (!challenges.redeem(number, req.nonce, req.signature, identityKey)) throw unauthenticated();
 
         if (!req.signed_pre_key) throw validate.missing('signed_pre_key');
         if (!req.kyber_last_resort_pre_key) throw validate.missing('kyber_last_resort_pre_key');

@@ -114,6 +114,18 @@ describe('Register', () => {
     expect(await codeOf(both)).toBe(status.UNAUTHENTICATED);
   });
 
+  it('uses the nonce up on any attempt, one with a malformed identity key included', async () => {
+    const number = freshNumber();
+    const keys = makeDeviceKeys();
+    const challenge = await getChallenge(stubs, number);
+    const good = registerRequest(keys, number, challenge);
+    const malformed = { ...good, identity_key: (good.identity_key as Buffer).subarray(1) };
+    const registerWith = (req: typeof good) => call<typeof good, Session__Output>(stubs.accounts, stubs.accounts.Register, req);
+    expect(await codeOf(registerWith(malformed))).toBe(status.INVALID_ARGUMENT);
+    expect(await codeOf(registerWith(good))).toBe(status.UNAUTHENTICATED);
+    await register(stubs, number, keys); // a fresh challenge works
+  });
+
   const invalidCases: [string, (req: ReturnType<typeof registerRequest>) => void][] = [
     ['an identity key with a trailing byte', (r) => (r.identity_key = Buffer.concat([r.identity_key as Buffer, Buffer.from([0])]))],
     ['no signed prekey', (r) => (r.signed_pre_key = null)],

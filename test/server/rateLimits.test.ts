@@ -114,13 +114,26 @@ describe('rate limits', () => {
     expect((await refusal(bundle(prober.auth, bob.number))).code).toBe(status.RESOURCE_EXHAUSTED);
   });
 
-  it('Register per number: 6 per 30 s', async () => {
+  it('Register per number: 6 per 30 s, in any 30 s; attempts that fail the challenge do not count', async () => {
     const number = freshNumber();
     const keys = makeDeviceKeys({ preKeys: 0, kyberPreKeys: 0 });
-    for (let i = 0; i < 6; i++) await register(stubs, number, keys);
-    const refused = await refusal(register(stubs, number, keys));
-    expect(refused.code).toBe(status.RESOURCE_EXHAUSTED);
-    expect(refused.retryAfterMs).toBeGreaterThan(0);
+    const badSignature = (req: { signature?: unknown }) => (req.signature = Buffer.alloc(64));
+    for (let i = 0; i < 3; i++) expect((await refusal(register(stubs, number, keys, badSignature))).code).toBe(status.UNAUTHENTICATED);
+    try {
+      for (let i = 0; i < 3; i++) await register(stubs, number, keys);
+      offsetMs = 10_000;
+      for (let i = 0; i < 3; i++) await register(stubs, number, keys);
+      offsetMs = 25_000;
+      const refused = await refusal(register(stubs, number, keys));
+      expect(refused.code).toBe(status.RESOURCE_EXHAUSTED);
+      // The first three leave the window at 30 s.
+      expect(refused.retryAfterMs).toBeGreaterThan(4_000);
+      expect(refused.retryAfterMs).toBeLessThanOrEqual(5_000);
+      offsetMs = 30_500;
+      await register(stubs, number, keys);
+    } finally {
+      offsetMs = 0;
+    }
   });
 
   it('failed Authenticate per number: 10, then refused, while the right signature still signs in', async () => {
