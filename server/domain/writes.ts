@@ -67,7 +67,17 @@ function register(db: Db, r: RegisterArgs): { accountId: number; refreshed: bool
   return { accountId, refreshed: existing !== undefined };
 }
 
+/**
+ * The caller's account, deleted (Deregister) between the call's token check and
+ * its write, has no session any more: unauthenticated, as API.md says of an
+ * unknown token, rather than the foreign-key error its rows would hit.
+ */
+function requireCaller(db: Db, accountId: number): void {
+  if (!findAccountById(db, accountId)) throw new Rejection({ kind: 'unauthenticated', message: 'the account was deleted' });
+}
+
 function addToken(db: Db, a: { accountId: number; tokenHash: Uint8Array; expiresAt: number }): void {
+  requireCaller(db, a.accountId);
   insertToken(db, a.tokenHash, a.accountId, a.expiresAt);
 }
 
@@ -86,6 +96,7 @@ export interface UploadArgs {
 }
 
 function uploadPreKeys(db: Db, u: UploadArgs): { ec: number; kyber: number } {
+  requireCaller(db, u.accountId);
   if (u.signedPreKey) replaceSignedPreKey(db, u.accountId, u.signedPreKey);
   if (u.kyberLastResortPreKey) replaceKyberLastResortPreKey(db, u.accountId, u.kyberLastResortPreKey);
   if (u.preKeys.length > 0) replaceOneTimePreKeys(db, u.accountId, u.preKeys);
@@ -142,6 +153,7 @@ function messageDigest(destination: string, m: OutgoingMessage): Buffer {
  * the call. Past the recipient's cap, nothing of the call is stored.
  */
 function storeEnvelopes(db: Db, s: StoreArgs): StoreResult {
+  requireCaller(db, s.sourceId);
   // The caller looked the recipient up a moment ago; it may have been deleted since.
   if (!findAccountById(db, s.recipientId)) throw new Rejection({ kind: 'not_found', message: 'no such account' });
   const guids: string[] = [];

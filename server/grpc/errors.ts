@@ -4,7 +4,7 @@
  */
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import type { Logger } from '../log.js';
-import type { Failure, FailureKind } from '../domain/outcome.js';
+import { rejectionOf, type Failure, type FailureKind } from '../domain/outcome.js';
 
 export class RpcError extends Error {
   override name = 'RpcError';
@@ -54,6 +54,9 @@ function storageStatus(err: unknown): RpcError | undefined {
 }
 
 export function toServiceError(err: unknown, method: string, log: Logger): Partial<ServiceError> {
+  // A write script's expected refusal (domain/outcome.ts Rejection) answers as documented.
+  const rejection = RpcError.is(err) ? undefined : rejectionOf(err);
+  if (rejection) err = failureToRpcError(rejection);
   const known = RpcError.is(err) ? err : storageStatus(err);
   if (known) {
     if (!RpcError.is(err)) log.error('storage failure', { method, error: (err as Error).message });
