@@ -61,6 +61,9 @@ describe('App', () => {
     await waitForFrame(lastFrame, 'connected');
     expect(lastFrame()).toContain(`registered ${alice.client.number}`);
     expect(alice.client.isRegistered()).toBe(true);
+    // Once registered, /r receives, as the CLI's r does.
+    await type(stdin, '/r', KEYS.enter);
+    await waitForFrame(lastFrame, 'received 0 queued envelopes');
   });
 
   it('sends typed text to the open conversation and shows it delivered, then read', async () => {

@@ -35,8 +35,8 @@ describe('commands', () => {
     expect(parseCommand('/send +222222222 hi')).toEqual({ kind: 'send', number: BOB, text: 'hi' });
     expect(parseCommand('/f +222222222')).toEqual({ kind: 'fetchKeys', number: BOB });
     expect(parseCommand('/fetch_keys +222222222')).toEqual({ kind: 'fetchKeys', number: BOB });
-    expect(parseCommand('/r')).toEqual({ kind: 'register', onlyIfUnregistered: true });
-    expect(parseCommand('/register')).toEqual({ kind: 'register', onlyIfUnregistered: false });
+    expect(parseCommand('/r')).toEqual({ kind: 'registerOrReceive' });
+    expect(parseCommand('/register')).toEqual({ kind: 'register' });
     expect(parseCommand('/recv')).toEqual({ kind: 'receive' });
     for (const quit of ['/quit', '/q', '/exit', '/e']) expect(parseCommand(quit)).toEqual({ kind: 'quit' });
     expect(parseCommand('/chat +333333333')).toEqual({ kind: 'chat', number: CAROL });

@@ -61,11 +61,7 @@ export function useChatActions(
       }
     };
 
-    const register = (onlyIfUnregistered: boolean): void => {
-      if (onlyIfUnregistered && client.isRegistered()) {
-        notice(`${client.number} is already registered`);
-        return;
-      }
+    const register = (): void => {
       dispatch({ type: 'registration', registration: 'registering' });
       client.register().then(
         () => {
@@ -77,6 +73,10 @@ export function useChatActions(
           fail(err);
         },
       );
+    };
+
+    const receive = (): void => {
+      client.receive().then((count) => notice(`received ${count} queued ${count === 1 ? 'envelope' : 'envelopes'}`), fail);
     };
 
     const refreshConversations = (): void => {
@@ -106,7 +106,9 @@ export function useChatActions(
         case 'text':
           return sendToOpenConversation(command.text);
         case 'register':
-          return register(command.onlyIfUnregistered);
+          return register();
+        case 'registerOrReceive':
+          return client.isRegistered() ? receive() : register();
         case 'unregister':
           client.unregister().then(() => notice(`${client.number} is no longer registered`), fail);
           return;
@@ -119,8 +121,7 @@ export function useChatActions(
         case 'send':
           return send(command.number, command.text);
         case 'receive':
-          client.receive().then((count) => notice(`received ${count} queued ${count === 1 ? 'envelope' : 'envelopes'}`), fail);
-          return;
+          return receive();
         case 'chat':
           if (command.number === client.number) {
             dispatch({ type: 'error', message: 'cannot chat with your own number' });
@@ -167,7 +168,7 @@ export function useChatActions(
         const text = current.draft.text;
         dispatch({ type: 'draft', draft: emptyDraft });
         // The first-run offer: Enter on an empty line registers.
-        if (text.trim() === '' && current.registration === 'unregistered') return register(true);
+        if (text.trim() === '' && current.registration === 'unregistered' && !client.isRegistered()) return register();
         run(parseCommand(text));
       },
       pickConversation: (delta) => dispatch({ type: 'pickConversation', delta }),

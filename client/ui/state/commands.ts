@@ -4,7 +4,9 @@
  */
 export type Command =
   | { kind: 'text'; text: string }
-  | { kind: 'register'; onlyIfUnregistered: boolean }
+  | { kind: 'register' }
+  /** `/r`: register while unregistered, else receive (as the CLI's `r`). */
+  | { kind: 'registerOrReceive' }
   | { kind: 'unregister' }
   | { kind: 'fetchKeys'; number: string }
   | { kind: 'send'; number: string; text: string }
@@ -24,7 +26,7 @@ const NUMBER = /^\+[1-9][0-9]{6,14}$/;
 export const COMMAND_HELP: ReadonlyArray<readonly [usage: string, meaning: string]> = [
   ['/chat <number>', 'open or start a chat'],
   ['/send, /s <number> <text>', 'send without switching'],
-  ['/register, /r', 'register (/r: if not yet)'],
+  ['/register, /r', 'register (/r: else receive)'],
   ['/fetch_keys, /f <number>', 'fetch keys, safety number'],
   ['/verify <number>', 'compare the safety number'],
   ['/trust <number>', 'accept a new identity key'],
@@ -41,9 +43,9 @@ export function parseCommand(line: string): Command {
   const [word = '', ...args] = trimmed.slice(1).split(/[ \t]+/);
   switch (word.toLowerCase()) {
     case 'register':
-      return { kind: 'register', onlyIfUnregistered: false };
+      return { kind: 'register' };
     case 'r':
-      return { kind: 'register', onlyIfUnregistered: true };
+      return { kind: 'registerOrReceive' };
     case 'unregister':
       return { kind: 'unregister' };
     case 'fetch_keys':
