@@ -3,15 +3,15 @@
  * A one-shot command runs and exits; otherwise a TTY gets the full-screen UI and
  * anything else the headless REPL.
  */
+import { constants } from 'node:os';
 import { parseArgs } from './cli/args.js';
-import { helpText } from './cli/commands.js';
+import { commandHelp, unknownCommand } from './cli/commands.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runOneShot } from './cli/oneShot.js';
-import { createOutput, errorLine } from './cli/output.js';
+import { createOutput, errorLine, type Output } from './cli/output.js';
 import { runRepl } from './cli/repl.js';
 import { transportSecurity } from './cli/transportOptions.js';
 import { usageText } from './cli/usage.js';
 import { ChatClient } from './core/chatClient.js';
-import { describeError } from './core/errors.js';
 import { isValidNumber } from './core/numbers.js';
 
 /**
@@ -28,43 +28,60 @@ function dropTlsServerNameWarning(): void {
   }) as typeof process.emitWarning;
 }
 
+/** --help, "<command> --help", "help <command>": on stdout; an unknown command is a usage error. */
+function showHelp(topic: string | undefined): number {
+  const text = topic === undefined ? usageText() : commandHelp(topic);
+  if (text === undefined) {
+    process.stderr.write(`error: ${unknownCommand(topic!)}\n`);
+    return EXIT_USAGE;
+  }
+  process.stdout.write(text + '\n');
+  return EXIT_OK;
+}
+
+/** What a one-shot command left undone when a signal cut it short. */
+function interruptedMessage(command: string): string {
+  const what = `interrupted before "${command}" finished`;
+  if (command !== 'send' && command !== 's') return what;
+  // It may already be stored: sending it again could deliver it twice.
+  return `${what}: the message may be queued, and then goes out the next time this account runs; check before sending it again`;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseArgs(argv);
-  if (parsed.kind === 'help') {
-    process.stdout.write(usageText() + '\n');
-    return EXIT_OK;
-  }
+  if (parsed.kind === 'help') return showHelp(parsed.topic);
   if (parsed.kind === 'usage_error') {
-    process.stderr.write(`error: ${parsed.message}\n${usageText()}\n`);
+    createOutput(parsed.json).print({ event: 'error', message: parsed.message, code: 'usage' });
+    if (!parsed.json) process.stderr.write('"--help" lists the options and commands\n');
     return EXIT_USAGE;
   }
   const options = parsed.options;
+  // From here on, every failure is one line, as JSON with --json.
+  const out = createOutput(options.json);
   if (!isValidNumber(options.number)) {
-    process.stderr.write(`error: --id must be a phone number in E.164 form (like +15551234567), not ${JSON.stringify(options.number)}\n`);
+    const message = `--id must be a phone number in E.164 form (like +15551234567), not ${JSON.stringify(options.number)}`;
+    out.print({ event: 'error', message, code: 'usage' });
     return EXIT_USAGE;
   }
-  const [commandName, ...commandArgs] = options.command;
-  if (commandName !== undefined && (commandArgs.includes('--help') || commandArgs.includes('-h'))) {
-    process.stdout.write(helpText(commandName) + '\n');
-    return EXIT_OK;
-  }
+  const [commandName] = options.command;
 
   let transport;
   try {
     transport = transportSecurity(options);
   } catch (err) {
-    process.stderr.write(`error: ${describeError(err)}\n`);
+    out.print(errorLine(err));
     return EXIT_USAGE;
   }
 
-  const out = createOutput(options.json);
-  const client = await ChatClient.open({ number: options.number, dataDir: options.dataDir, server: options.server, transport });
+  let client: ChatClient;
+  try {
+    client = await ChatClient.open({ number: options.number, dataDir: options.dataDir, server: options.server, transport });
+  } catch (err) {
+    out.print(errorLine(err));
+    return EXIT_FAILED;
+  }
   const stopPrinting = client.on((event) => out.print(event));
-  const closeOnSignal = (): void => {
-    void client.close().finally(() => process.exit(EXIT_OK));
-  };
-  process.once('SIGINT', closeOnSignal);
-  process.once('SIGTERM', closeOnSignal);
+  exitOnSignal(client, out, commandName);
   try {
     if (commandName !== undefined) return await runOneShot(client, options.command, out);
     if (process.stdin.isTTY && !options.headless) {
@@ -78,6 +95,19 @@ async function main(argv: readonly string[]): Promise<number> {
   } finally {
     await client.close();
   }
+}
+
+/**
+ * SIGINT or SIGTERM: close cleanly (what is stored stays stored) and exit with
+ * the shell's code for the signal (130, 143). A one-shot says what it left undone.
+ */
+function exitOnSignal(client: ChatClient, out: Output, commandName: string | undefined): void {
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    if (commandName !== undefined) out.print({ event: 'error', message: interruptedMessage(commandName), code: 'interrupted' });
+    void client.close().finally(() => process.exit(128 + constants.signals[signal]));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 }
 
 dropTlsServerNameWarning();

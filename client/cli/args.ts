@@ -21,7 +21,12 @@ export interface CliOptions {
   command: string[];
 }
 
-export type ParsedArgs = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'usage_error'; message: string };
+export type ParsedArgs =
+  | { kind: 'run'; options: CliOptions }
+  /** --help (no topic), "<command> --help" or "help <command>": needs no --id. */
+  | { kind: 'help'; topic?: string }
+  /** `json`: --json was among the options read before the mistake. */
+  | { kind: 'usage_error'; message: string; json: boolean };
 
 const VALUE_OPTIONS = new Set(['--id', '--server', '--data-dir', '--ca']);
 const FLAGS = new Set(['--headless', '--json', '--no-bell', '--tls', '--insecure', '--help', '-h']);
@@ -40,19 +45,24 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if (VALUE_OPTIONS.has(name)) {
       const value = inline ?? argv[++i];
-      if (value === undefined) return { kind: 'usage_error', message: `${name} needs a value` };
+      if (value === undefined) return { kind: 'usage_error', message: `${name} needs a value`, json: flags.has('--json') };
       values.set(name, value);
     } else if (FLAGS.has(name) && inline === undefined) {
       flags.add(name);
     } else {
-      return { kind: 'usage_error', message: `unknown option ${arg}` };
+      return { kind: 'usage_error', message: `unknown option ${arg}`, json: flags.has('--json') };
     }
   }
+  const command = argv.slice(i);
   if (flags.has('--help') || flags.has('-h')) return { kind: 'help' };
+  // Only right after the command's name: later, "--help" may be words of a message.
+  if (command[0] !== undefined && (command[1] === '--help' || command[1] === '-h')) return { kind: 'help', topic: command[0] };
+  if (command[0] === 'help' && command.length <= 2) return { kind: 'help', topic: command[1] };
+  const usageError = (message: string): ParsedArgs => ({ kind: 'usage_error', message, json: flags.has('--json') });
   const number = values.get('--id');
-  if (number === undefined) return { kind: 'usage_error', message: 'missing --id <number>' };
+  if (number === undefined) return usageError('missing --id <number>');
   if (flags.has('--insecure') && (flags.has('--tls') || values.has('--ca'))) {
-    return { kind: 'usage_error', message: '--insecure cannot be combined with --tls or --ca' };
+    return usageError('--insecure cannot be combined with --tls or --ca');
   }
   return {
     kind: 'run',
@@ -66,7 +76,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       tls: flags.has('--tls'),
       caFile: values.get('--ca'),
       insecure: flags.has('--insecure'),
-      command: argv.slice(i),
+      command,
     },
   };
 }

@@ -21,10 +21,11 @@ export interface CommandHelp {
 }
 
 export const COMMANDS: readonly CommandHelp[] = [
-  { names: ['register', 'r'], usage: 'register', meaning: 'register this number (uploads PQXDH prekeys); "r" registers only while unregistered' },
+  { names: ['register'], usage: 'register', meaning: 'register this number (uploads PQXDH prekeys)' },
+  { names: ['r'], usage: 'r', meaning: 'register while unregistered, else receive' },
   { names: ['fetch_keys', 'f'], usage: 'fetch_keys <number>', meaning: "fetch the contact's keys, start a session, show the safety number" },
   { names: ['send', 's'], usage: 'send <number> <message>', meaning: 'encrypt and send (fetches keys first when there is no session)' },
-  { names: ['receive', 'recv', 'r'], usage: 'receive', meaning: 'fetch and decrypt what is queued' },
+  { names: ['receive', 'recv'], usage: 'receive', meaning: 'fetch and decrypt what is queued' },
   { names: ['verify'], usage: 'verify <number>', meaning: 'show the safety number with a contact' },
   { names: ['trust'], usage: 'trust <number>', meaning: "accept a contact's changed identity key" },
   { names: ['unregister'], usage: 'unregister', meaning: 'delete this account from the server (local history is kept)' },
@@ -33,13 +34,25 @@ export const COMMANDS: readonly CommandHelp[] = [
 ];
 
 export function helpText(topic?: string): string {
-  if (topic !== undefined) {
-    const entry = COMMANDS.find((c) => c.names.includes(topic));
-    if (!entry) return `unknown command "${topic}"; "help" lists them`;
-    return `${entry.usage}${entry.names.length > 1 ? ` (also: ${entry.names.slice(1).join(', ')})` : ''}\n  ${entry.meaning}`;
+  if (topic === undefined) {
+    const width = Math.max(...COMMANDS.map((c) => c.usage.length));
+    return COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.meaning}${aliases(c)}`).join('\n');
   }
-  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
-  return COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.meaning}`).join('\n');
+  return commandHelp(topic) ?? unknownCommand(topic);
+}
+
+/** One command's usage, aliases and meaning; undefined for a word that is no command. */
+export function commandHelp(name: string): string | undefined {
+  const entry = COMMANDS.find((c) => c.names.includes(name));
+  return entry && `${entry.usage}${aliases(entry)}\n  ${entry.meaning}`;
+}
+
+function aliases(entry: CommandHelp): string {
+  return entry.names.length > 1 ? ` (also: ${entry.names.slice(1).join(', ')})` : '';
+}
+
+export function unknownCommand(name: string): string {
+  return `unknown command "${name}"; "help" lists the commands`;
 }
 
 /** `send <id> <msg>`: the words after the id, joined by single spaces, are the message. */
@@ -79,7 +92,7 @@ export function parseCommand(words: readonly string[]): ParsedCommand {
       return { ok: true, command: { kind: 'send', to, text: text.join(' ') } };
     }
     default:
-      return { ok: false, message: `unknown command "${name}"; "help" lists the commands` };
+      return { ok: false, message: unknownCommand(name) };
   }
 }
 

@@ -1,6 +1,9 @@
 /** The built CLI as a user (or a script) runs it: one-shot and REPL, parsed from --json. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { runClient, startRepl, type LiveClient } from '../helpers/clientProcess.js';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
 
@@ -72,6 +75,55 @@ describe('the client CLI', () => {
     const sendHelp = await runClient(['--id', ALICE, 'send', '--help']);
     expect(sendHelp.stdout).toContain('send <number> <message>');
   });
+
+  it('explains one command without --id; an unknown one is a usage error', async () => {
+    const sendHelp = await runClient(['send', '--help']);
+    expect(sendHelp.code).toBe(0);
+    expect(sendHelp.stdout).toContain('send <number> <message> (also: s)');
+    expect((await runClient(['help', 'r'])).stdout).toContain('register while unregistered, else receive');
+    for (const words of [['bogus', '--help'], ['help', 'bogus']]) {
+      const unknown = await runClient(words);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toBe('error: unknown command "bogus"; "help" lists the commands\n');
+      expect(unknown.stdout).toBe('');
+    }
+  });
+
+  it('reports a data folder it cannot use in one line, as JSON with --json', async () => {
+    const file = join(tempDir('e2ee-cli-'), 'not-a-folder');
+    writeFileSync(file, 'x');
+    const json = await runClient(['--id', ALICE, '--server', server.address, '--data-dir', file, '--json', 'receive']);
+    expect(json.code).toBe(1);
+    expect(json.events).toEqual([{ event: 'error', code: 'database', message: `cannot use ${file} as the data folder: a file, not a folder, is in the way` }]);
+
+    const dir = tempDir('e2ee-cli-');
+    writeFileSync(join(dir, 'client.db'), 'plain text, not SQLite. '.repeat(50));
+    const human = await runClient(['--id', ALICE, '--server', server.address, '--data-dir', dir, 'receive']);
+    expect(human.code).toBe(1);
+    expect(human.stderr).toMatch(/^error: \S*client\.db is not a client database, or is damaged \(.*\)\n$/);
+  });
+
+  it('says what an interrupted one-shot left undone, and exits with the signal\'s code', async () => {
+    // A server that accepts the connection and never answers: the send is still waiting when the signal comes.
+    const connections: Socket[] = [];
+    const silent = createServer((socket) => connections.push(socket));
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const address = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const connected = once(silent, 'connection');
+      const run = await runClient(['--id', ALICE, '--server', address, '--data-dir', dirs[ALICE]!, '--json', 'send', BOB, 'hi'], {
+        interrupt: { signal: 'SIGINT', when: connected },
+      });
+      expect({ code: run.code, signal: run.signal }).toEqual({ code: 130, signal: null });
+      expect(run.events).toEqual([
+        { event: 'error', code: 'interrupted', message: expect.stringContaining('interrupted before "send" finished: the message may be queued') },
+      ]);
+    } finally {
+      for (const socket of connections) socket.destroy();
+      silent.close();
+    }
+  }, 30_000);
 
   it('unregister deletes the account on the server and keeps the history', async () => {
     const carol = '+15555550003';

@@ -27,7 +27,7 @@ describe('command-line options', () => {
     expect(options(['--tls'])).toEqual({ tls: true, caFile: undefined, insecure: false });
     expect(options(['--ca', 'ca.pem'])).toEqual({ tls: false, caFile: 'ca.pem', insecure: false });
     expect(options(['--insecure'])).toEqual({ tls: false, caFile: undefined, insecure: true });
-    expect(options(['--insecure', '--ca=ca.pem'])).toEqual({ kind: 'usage_error', message: '--insecure cannot be combined with --tls or --ca' });
+    expect(options(['--insecure', '--ca=ca.pem'])).toEqual({ kind: 'usage_error', message: '--insecure cannot be combined with --tls or --ca', json: false });
   });
 
   it('defaults the data folder to ~/.e2ee-chat/<number>/', () => {
@@ -36,10 +36,22 @@ describe('command-line options', () => {
   });
 
   it('reports what is wrong', () => {
-    expect(parseArgs([])).toEqual({ kind: 'usage_error', message: 'missing --id <number>' });
-    expect(parseArgs(['--id'])).toEqual({ kind: 'usage_error', message: '--id needs a value' });
-    expect(parseArgs(['--id', '+1', '--colour'])).toEqual({ kind: 'usage_error', message: 'unknown option --colour' });
+    expect(parseArgs([])).toEqual({ kind: 'usage_error', message: 'missing --id <number>', json: false });
+    expect(parseArgs(['--id'])).toEqual({ kind: 'usage_error', message: '--id needs a value', json: false });
+    expect(parseArgs(['--json', '--id', '+1', '--colour'])).toEqual({ kind: 'usage_error', message: 'unknown option --colour', json: true });
+  });
+
+  it('reads help requests without --id: --help, "<command> --help", "help <command>"', () => {
     expect(parseArgs(['--help'])).toEqual({ kind: 'help' });
+    expect(parseArgs(['send', '--help'])).toEqual({ kind: 'help', topic: 'send' });
+    expect(parseArgs(['--json', 'r', '-h'])).toEqual({ kind: 'help', topic: 'r' });
+    expect(parseArgs(['help', 'send'])).toEqual({ kind: 'help', topic: 'send' });
+    expect(parseArgs(['help'])).toEqual({ kind: 'help', topic: undefined });
+    // Later in the words, "--help" is part of a message.
+    expect(parseArgs(['--id', '+111111111', 'send', '+222222222', 'see', '--help'])).toMatchObject({
+      kind: 'run',
+      options: { command: ['send', '+222222222', 'see', '--help'] },
+    });
   });
 });
 

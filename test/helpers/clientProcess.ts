@@ -23,8 +23,11 @@ export function parseJsonLines(text: string): Record<string, unknown>[] {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-/** Runs the client to completion; kills it and rejects after `timeoutMs`. */
-export function runClient(args: string[], opts: { env?: Record<string, string>; stdin?: string; timeoutMs?: number } = {}): Promise<ClientRun> {
+/** Runs the client to completion (sending `interrupt.signal` once `interrupt.when` resolves); kills it and rejects after `timeoutMs`. */
+export function runClient(
+  args: string[],
+  opts: { env?: Record<string, string>; stdin?: string; timeoutMs?: number; interrupt?: { signal: NodeJS.Signals; when: Promise<unknown> } } = {},
+): Promise<ClientRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [entry(), ...args], { env: { ...process.env, NODE_ENV: 'production', ...opts.env } });
     let stdout = '';
@@ -36,6 +39,7 @@ export function runClient(args: string[], opts: { env?: Record<string, string>; 
       reject(new Error(`client ${args.join(' ')} did not finish in time; stdout:\n${stdout}\nstderr:\n${stderr}`));
     }, opts.timeoutMs ?? 20_000);
     child.on('error', reject);
+    void opts.interrupt?.when.then(() => child.kill(opts.interrupt!.signal));
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const json = args.includes('--json');

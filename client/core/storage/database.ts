@@ -4,8 +4,8 @@
  * has come, and a file from a newer client is refused rather than misread.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ClientError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -14,8 +14,62 @@ export type ClientDatabase = Database.Database;
 export const DATABASE_FILE = 'client.db';
 
 export function openClientDatabase(dataDir: string): ClientDatabase {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new ClientError('database', `cannot use ${dataDir} as the data folder: ${fileProblem(err)}`, { cause: err });
+  }
   return openDatabaseFile(join(dataDir, DATABASE_FILE));
+}
+
+/** A file system error in words a user can act on. */
+function fileProblem(err: unknown): string {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return 'a file, not a folder, is in the way';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'the disk is full';
+    default:
+      return (err as Error).message;
+  }
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * SQLite's own words for a file it cannot use ("disk I/O error" for a
+ * read-only file, "unable to open database file") name neither the file nor
+ * the cause; say both.
+ */
+function unusableFile(path: string, err: unknown): ClientError {
+  const code = String((err as { code?: unknown }).code ?? '');
+  const reason = (err as Error).message;
+  let message: string;
+  if (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT')) {
+    message = `${path} is not a client database, or is damaged (${reason})`;
+  } else if (code.startsWith('SQLITE_FULL')) {
+    message = `cannot write ${path}: the disk is full`;
+  } else if (existsSync(path) && !writable(path)) {
+    message = `cannot write ${path}: the file is read-only`;
+  } else if (!writable(dirname(path))) {
+    message = `cannot write in ${dirname(path)}: the folder is read-only (SQLite keeps its journal next to the file)`;
+  } else {
+    message = `cannot open ${path}: ${reason}`;
+  }
+  return new ClientError('database', message, { cause: err });
 }
 
 /** How long opening waits for another process to let the file go (one that is closing, say). */
@@ -30,7 +84,12 @@ const OPEN_WAIT_MS = 1_000;
  * process's memory: no shared-memory file and no file lock per transaction.
  */
 export function openDatabaseFile(path: string): ClientDatabase {
-  const db = new Database(path, { timeout: OPEN_WAIT_MS });
+  let db: ClientDatabase;
+  try {
+    db = new Database(path, { timeout: OPEN_WAIT_MS });
+  } catch (err) {
+    throw unusableFile(path, err);
+  }
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     try {
@@ -53,7 +112,7 @@ export function openDatabaseFile(path: string): ClientDatabase {
     return db;
   } catch (err) {
     db.close();
-    throw err;
+    throw ClientError.is(err) ? err : unusableFile(path, err);
   }
 }
 
