@@ -5,7 +5,7 @@
  */
 import { constants } from 'node:os';
 import { parseArgs } from './cli/args.js';
-import { commandHelp, unknownCommand } from './cli/commands.js';
+import { commandHelp, parseCommand, unknownCommand, type Command } from './cli/commands.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runOneShot } from './cli/oneShot.js';
 import { createOutput, errorLine, type Output } from './cli/output.js';
 import { runRepl } from './cli/repl.js';
@@ -64,6 +64,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT_USAGE;
   }
   const [commandName] = options.command;
+  // Checked before the account is opened: a mistyped command creates no data folder or key.
+  let command: Command | undefined;
+  if (commandName !== undefined) {
+    const parsedCommand = parseCommand(options.command);
+    if (!parsedCommand.ok) {
+      out.print({ event: 'error', message: parsedCommand.message, code: 'usage' });
+      return EXIT_USAGE;
+    }
+    command = parsedCommand.command;
+  }
 
   let transport;
   try {
@@ -83,7 +93,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const stopPrinting = client.on((event) => out.print(event));
   exitOnSignal(client, out, commandName);
   try {
-    if (commandName !== undefined) return await runOneShot(client, options.command, out);
+    if (command !== undefined) return await runOneShot(client, command, out);
     if (process.stdin.isTTY && !options.headless) {
       stopPrinting();
       const { runUi } = await import('./ui/run.js');

@@ -1,6 +1,6 @@
 /** One command from the shell's arguments: run it, report, and return the exit code. */
 import type { ChatClientApi } from '../core/api.js';
-import { parseCommand } from './commands.js';
+import type { Command } from './commands.js';
 import { execute } from './execute.js';
 import { errorLine, type Output } from './output.js';
 
@@ -8,14 +8,9 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-export async function runOneShot(client: ChatClientApi, words: readonly string[], out: Output): Promise<number> {
-  const parsed = parseCommand(words);
-  if (!parsed.ok) {
-    out.print({ event: 'error', message: parsed.message, code: 'usage' });
-    return EXIT_USAGE;
-  }
+export async function runOneShot(client: ChatClientApi, command: Command, out: Output): Promise<number> {
   try {
-    await execute(client, parsed.command, out);
+    await execute(client, command, out);
     return EXIT_OK;
   } catch (err) {
     out.print(errorLine(err));

@@ -1,7 +1,7 @@
 /** The built CLI as a user (or a script) runs it: one-shot and REPL, parsed from --json. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { once } from 'node:events';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { runClient, startRepl, type LiveClient } from '../helpers/clientProcess.js';
@@ -88,6 +88,24 @@ describe('the client CLI', () => {
       expect(unknown.stdout).toBe('');
     }
   });
+
+  it('refuses a mistyped command before opening the account, and names a server it cannot reach', async () => {
+    const fresh = join(tempDir('e2ee-cli-'), 'account');
+    const mistyped = await runClient(['--id', ALICE, '--data-dir', fresh, 'sned', BOB, 'hi']);
+    expect(mistyped.code).toBe(2);
+    expect(mistyped.stderr).toBe('error: unknown command "sned"; "help" lists the commands\n');
+    expect(existsSync(fresh)).toBe(false);
+
+    // A port nobody listens on: taken, then let go.
+    const probe = createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const closed = `127.0.0.1:${(probe.address() as AddressInfo).port}`;
+    probe.close();
+    await once(probe, 'close');
+    const unreachable = await runClient(['--id', ALICE, '--server', closed, '--data-dir', fresh, '--json', 'register']);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.events).toEqual([{ event: 'error', code: 'unavailable', message: expect.stringContaining(`server ${closed} unreachable`) }]);
+  }, 30_000);
 
   it('reports a data folder it cannot use in one line, as JSON with --json', async () => {
     const file = join(tempDir('e2ee-cli-'), 'not-a-folder');

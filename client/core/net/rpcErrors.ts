@@ -16,8 +16,8 @@ const CODES: Partial<Record<status, ClientErrorCode>> = {
   [status.RESOURCE_EXHAUSTED]: 'rate_limited',
 };
 
-/** One line for the user: what we were doing and what the server said. */
-export function toClientError(err: unknown, doing: string): ClientError {
+/** One line for the user: what we were doing and what the server (at `server`, when known) said. */
+export function toClientError(err: unknown, doing: string, server?: string): ClientError {
   if (ClientError.is(err)) return err;
   if (!isServiceError(err)) return new ClientError('server', `${doing}: ${String(err)}`, { cause: err });
   const code = CODES[err.code as status] ?? 'server';
@@ -27,7 +27,7 @@ export function toClientError(err: unknown, doing: string): ClientError {
       cause: err,
     });
   }
-  const detail = code === 'unavailable' ? 'server unreachable' : err.details || status[err.code];
+  const detail = code === 'unavailable' ? `server ${server === undefined ? '' : `${server} `}unreachable` : err.details || status[err.code];
   return new ClientError(code, `${doing}: ${detail}`, { cause: err });
 }
 

@@ -71,7 +71,7 @@ export class ServerApi {
   private unary<Res>(doing: string, metadata: grpc.Metadata, invoke: UnaryInvoker<Res>): Promise<Res> {
     return new Promise((resolve, reject) => {
       invoke(metadata, { deadline: Date.now() + this.deadlineMs }, (err, response) => {
-        if (err) reject(toClientError(err, doing));
+        if (err) reject(toClientError(err, doing, this.address));
         else if (response === undefined) reject(new ClientError('server', `${doing}: empty response`));
         else resolve(response);
       });
