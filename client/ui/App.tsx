@@ -7,11 +7,12 @@ import { HelpView } from './components/HelpView.js';
 import { RegisterPrompt } from './components/RegisterPrompt.js';
 import { Screen } from './components/Screen.js';
 import { SearchView } from './components/SearchView.js';
+import { TooSmall } from './components/TooSmall.js';
 import { VerifyView } from './components/VerifyView.js';
 import { useChatActions } from './hooks/useChatActions.js';
 import { useChatClient } from './hooks/useChatClient.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
-import { historyViewport, screenLayout, type ScreenLayout } from './layout.js';
+import { fitsTerminal, historyViewport, screenLayout, type ScreenLayout } from './layout.js';
 import { UiActionsContext, UiStateContext } from './state/contexts.js';
 import { openSummary, type UiState } from './state/uiState.js';
 
@@ -25,19 +26,20 @@ export interface AppProps {
 export function App({ client, bell }: AppProps) {
   const { stdout } = useStdout();
   const [state, store] = useChatClient(client, { bell, ring: () => stdout.write(BELL) });
-  const layout = screenLayout(useTerminalSize(), state.draft.text.split('\n').length);
+  const size = useTerminalSize();
+  const layout = screenLayout(size, state.draft.text.split('\n').length);
   const actions = useChatActions(client, store, layout);
   const historyWidth = historyViewport(layout, false).width;
   useEffect(() => store.dispatch({ type: 'historyWidth', width: historyWidth }), [store, historyWidth]);
   return (
     <UiActionsContext.Provider value={actions}>
       <UiStateContext.Provider value={state}>
-        <Screen
-          layout={layout}
-          main={mainPane(state, layout)}
-          showList={state.panel.kind !== 'help'}
-          placeholder={placeholder(state)}
-        />
+        {/* Panes squeezed below their minimum wrap into each other: say so instead. */}
+        {fitsTerminal(size) ? (
+          <Screen layout={layout} main={mainPane(state, layout)} showList={state.panel.kind !== 'help'} placeholder={placeholder(state)} />
+        ) : (
+          <TooSmall size={size} />
+        )}
       </UiStateContext.Provider>
     </UiActionsContext.Provider>
   );

@@ -23,9 +23,16 @@ const STATUS_BAR_HEIGHT = 1;
 const TITLE_HEIGHT = 1;
 export const BANNER_HEIGHT = 2;
 
+/** The smallest terminal the panes fit in; below it the app says so instead of drawing them. */
+export const MIN_SIZE: TerminalSize = { rows: 9, columns: 40 };
+
+export function fitsTerminal(size: TerminalSize): boolean {
+  return size.rows >= MIN_SIZE.rows && size.columns >= MIN_SIZE.columns;
+}
+
 export function screenLayout(size: TerminalSize, draftLines: number): ScreenLayout {
-  const height = Math.max(8, size.rows - 1);
-  const width = Math.max(40, size.columns);
+  const height = Math.max(MIN_SIZE.rows - 1, size.rows - 1);
+  const width = Math.max(MIN_SIZE.columns, size.columns);
   const inputHeight = BORDER + Math.min(Math.max(1, draftLines), MAX_INPUT_LINES);
   const listWidth = Math.min(30, Math.max(18, Math.floor(width / 4)));
   return {

@@ -205,6 +205,23 @@ describe('App', () => {
     await waitForFrame(lastFrame, (f) => !f.includes('error:') && !f.includes('Help (Esc'));
   });
 
+  it('says so in a window too small for the panes, and draws them again when it grows', async () => {
+    const alice = await open(true);
+    const { lastFrame, stdout } = await mount(alice);
+    await waitForFrame(lastFrame, '│ connected');
+    const resize = (columns: number, rows: number) => {
+      Object.defineProperty(stdout, 'columns', { value: columns, configurable: true });
+      Object.defineProperty(stdout, 'rows', { value: rows, configurable: true });
+      stdout.emit('resize');
+    };
+    resize(30, 10);
+    await waitForFrame(lastFrame, 'window too small (30×10)');
+    expect(lastFrame()!.replace(/\s+/g, ' ')).toContain('the chat needs 40×9; Ctrl+C quits');
+    resize(80, 24);
+    await waitForFrame(lastFrame, '│ connected');
+    expect(lastFrame()).not.toContain('too small');
+  });
+
   it('finds messages with /search and keeps history across a restart', async () => {
     const alice = await open(true);
     const bob = await contact();
