@@ -73,7 +73,8 @@ export class Sender {
 
   async sendText(to: string, text: string): Promise<ChatMessage> {
     requireContactNumber(to, this.ctx.local.number);
-    if (text.length === 0) throw new ClientError('invalid_message', 'cannot send an empty message');
+    // As the UI does: a blank line is no message.
+    if (text.trim().length === 0) throw new ClientError('invalid_message', 'cannot send an empty message');
     if (Buffer.byteLength(text, 'utf8') > MAX_TEXT_BYTES) {
       throw new ClientError('invalid_message', `message too long (at most ${MAX_TEXT_BYTES} bytes)`);
     }

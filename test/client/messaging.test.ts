@@ -152,4 +152,12 @@ describe('messaging through a real server', () => {
       aliceWire.close();
     }
   });
+
+  it('refuses an empty, blank or over-long text, and stores nothing', async () => {
+    const before = pair.alice.client.messages(BOB).length;
+    for (const text of ['', ' \n\t ', 'x'.repeat(64 * 1024 + 1)]) {
+      await expect(pair.alice.client.send(BOB, text)).rejects.toMatchObject({ code: 'invalid_message' });
+    }
+    expect(pair.alice.client.messages(BOB)).toHaveLength(before);
+  });
 });
