@@ -2,6 +2,7 @@
  * Real servers for tests: in-process on an ephemeral port, or the built server
  * as a child process (for kill -9 and restart). Always 127.0.0.1.
  */
+import { afterAll, beforeAll } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../proto/loader.js';
 import { startServer, type StartOptions } from '../../server/app.js';
 import { createLogger } from '../../server/log.js';
+import { openDatabase, type Db } from '../../server/storage/database.js';
 
 export interface TestServer {
   address: string;
@@ -21,6 +23,20 @@ export interface TestServer {
 
 export function tempDir(prefix = 'e2ee-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A server database (`db`) in a temp folder (`dir`) for one test file: opened before its tests, deleted after. */
+export function serverDatabaseForFile(): { readonly db: Db; readonly dir: string } {
+  const temp = {} as { db: Db; dir: string };
+  beforeAll(() => {
+    temp.dir = tempDir();
+    temp.db = openDatabase(join(temp.dir, 'server.db'));
+  });
+  afterAll(() => {
+    temp.db.close();
+    rmSync(temp.dir, { recursive: true, force: true });
+  });
+  return temp;
 }
 
 export async function startTestServer(

@@ -1,34 +1,22 @@
 // DeliveryStream on a real SQLite file, driven as MailboxService drives it:
 // envelopes are inserted, then announced with committed(), in commit order.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
 import { DeliveryStream, HeldBytes, type DeliverySink } from '../../server/domain/delivery.js';
 import { systemClock, type Envelope } from '../../server/domain/types.js';
 import { insertAccount } from '../../server/storage/accounts.js';
-import { openDatabase, type Db } from '../../server/storage/database.js';
 import { insertEnvelopes } from '../../server/storage/mailbox.js';
-import { tempDir } from '../helpers/server.js';
+import { serverDatabaseForFile } from '../helpers/server.js';
 
-let dir: string;
-let db: Db;
-beforeAll(() => {
-  dir = tempDir();
-  db = openDatabase(join(dir, 'server.db'));
-});
-afterAll(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = serverDatabaseForFile();
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 const DAY = 24 * 3600_000;
 
 function streamFor(number: string, budget: HeldBytes, maxInFlight: number) {
-  const account = { id: insertAccount(db, { number, identityKey: new Uint8Array(33), registrationId: 1, now: 0 }), number, identityKey: new Uint8Array(33), registrationId: 1 };
+  const account = { id: insertAccount(temp.db, { number, identityKey: new Uint8Array(33), registrationId: 1, now: 0 }), number, identityKey: new Uint8Array(33), registrationId: 1 };
   const sent: Envelope[] = [];
   const sink: DeliverySink = { sendEnvelope: (e) => (sent.push(e), true), sendQueueEmpty: () => true, onDrain: () => {} };
-  const stream = new DeliveryStream(db, account, sink, maxInFlight, DAY, systemClock, budget, () => {});
+  const stream = new DeliveryStream(temp.db, account, sink, maxInFlight, DAY, systemClock, budget, () => {});
   /** Stores `count` envelopes the way storeEnvelopes does, then announces them. */
   const commit = (label: string, count: number) => {
     const now = Date.now();
@@ -36,7 +24,7 @@ function streamFor(number: string, budget: HeldBytes, maxInFlight: number) {
       guid: `${label}-${i}`, destinationId: account.id, source: '+15550000001', sourceDevice: 1, type: 2,
       content: Buffer.alloc(100, i), clientTimestamp: now, serverTimestamp: now,
     }));
-    const ids = insertEnvelopes(db, fresh);
+    const ids = insertEnvelopes(temp.db, fresh);
     stream.committed(fresh.map((e, i) => ({ ...e, id: ids[i]!, destination: number })));
   };
   return { stream, sent, commit };

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { rmSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { DatabaseError, openDatabase, storedServerId, type Db } from '../../server/storage/database.js';
 import { MIGRATIONS } from '../../server/storage/migrations.js';
@@ -7,30 +6,20 @@ import { insertAccount } from '../../server/storage/accounts.js';
 import { deleteEnvelopes, deleteEnvelopesOlderThan, envelopesAfter, insertEnvelope, insertEnvelopes } from '../../server/storage/mailbox.js';
 import { WriteBatcher } from '../../server/storage/writeBatcher.js';
 import { databaseAtVersion } from '../helpers/schema.js';
-import { tempDir } from '../helpers/server.js';
+import { serverDatabaseForFile } from '../helpers/server.js';
 
-let dir: string;
-let db: Db;
-
-beforeAll(() => {
-  dir = tempDir();
-  db = openDatabase(join(dir, 'server.db'));
-});
-afterAll(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = serverDatabaseForFile();
 
 describe('server database', () => {
   it('runs in WAL mode with synchronous=FULL and foreign keys on', () => {
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(temp.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(temp.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(temp.db.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
   it('is at the newest schema version and keeps one server id across reopenings', () => {
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    const path = join(dir, 'again.db');
+    expect(temp.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const path = join(temp.dir, 'again.db');
     const first = openDatabase(path);
     const id = storedServerId(first);
     first.close();
@@ -40,7 +29,7 @@ describe('server database', () => {
   });
 
   it('refuses a database from the future', () => {
-    const path = join(dir, 'future.db');
+    const path = join(temp.dir, 'future.db');
     openDatabase(path).close();
     const tampered = openDatabase(path);
     tampered.pragma(`user_version = ${MIGRATIONS.length + 1}`);
@@ -54,27 +43,27 @@ describe('server database', () => {
     ['the expiry sweep', 'DELETE FROM envelopes WHERE server_timestamp < 5 RETURNING destination_id', 'envelopes_by_age'],
     ['a token lookup', "SELECT account_id FROM auth_tokens WHERE token_hash = x'00' AND expires_at > 0", 'PRIMARY KEY'],
   ])('uses an index for %s', (_name, sql, index) => {
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('\n');
+    const plan = (temp.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('\n');
     expect(plan).toContain(index);
     expect(plan).not.toMatch(/SCAN envelopes|SCAN auth_tokens/);
   });
 
   it('keeps each account\'s queue count in step with its envelopes', () => {
-    const id = insertAccount(db, { number: '+15550001111', identityKey: new Uint8Array(33), registrationId: 1, now: 0 });
+    const id = insertAccount(temp.db, { number: '+15550001111', identityKey: new Uint8Array(33), registrationId: 1, now: 0 });
     for (let i = 0; i < 3; i++) {
-      insertEnvelope(db, { guid: `g-${i}`, destinationId: id, source: '+15550002222', sourceDevice: 1, type: 2, content: new Uint8Array([i]), clientTimestamp: i, serverTimestamp: i });
+      insertEnvelope(temp.db, { guid: `g-${i}`, destinationId: id, source: '+15550002222', sourceDevice: 1, type: 2, content: new Uint8Array([i]), clientTimestamp: i, serverTimestamp: i });
     }
-    const queued = () => (db.prepare('SELECT queued FROM accounts WHERE id = ?').get(id) as { queued: number }).queued;
+    const queued = () => (temp.db.prepare('SELECT queued FROM accounts WHERE id = ?').get(id) as { queued: number }).queued;
     expect(queued()).toBe(3);
-    expect(deleteEnvelopes(db, id, ['g-0', 'g-2', 'unknown'])).toBe(2);
+    expect(deleteEnvelopes(temp.db, id, ['g-0', 'g-2', 'unknown'])).toBe(2);
     expect(queued()).toBe(1);
-    expect(envelopesAfter(db, id, 0, 0, 10).map((e) => e.guid)).toEqual(['g-1']);
+    expect(envelopesAfter(temp.db, id, 0, 0, 10).map((e) => e.guid)).toEqual(['g-1']);
   });
 });
 
 describe('migration 3 (envelopes clustered by recipient)', () => {
   it('keeps every queued envelope, in order, and never reuses an id handed out before', () => {
-    const path = join(dir, 'version2.db');
+    const path = join(temp.dir, 'version2.db');
     const old = databaseAtVersion(path, 2);
     const insertAccount = old.prepare(
       "INSERT INTO accounts (number, identity_key, registration_id, created_at, queued) VALUES (?, x'05', 1, 0, ?)",
@@ -115,7 +104,7 @@ describe('migration 3 (envelopes clustered by recipient)', () => {
 
 describe('expiry', () => {
   it('drops envelopes older than the cutoff and uncounts them from their queues', () => {
-    const db = openDatabase(join(dir, 'expiry.db'));
+    const db = openDatabase(join(temp.dir, 'expiry.db'));
     const id = insertAccount(db, { number: '+15550004444', identityKey: new Uint8Array(33), registrationId: 1, now: 0 });
     for (const [guid, at] of [['old-1', 100], ['old-2', 200], ['new-1', 900]] as const) {
       insertEnvelope(db, { guid, destinationId: id, source: '+1', sourceDevice: 1, type: 2, content: new Uint8Array([1]), clientTimestamp: 0, serverTimestamp: at });
@@ -130,8 +119,8 @@ describe('expiry', () => {
 describe('group commit', () => {
   it('commits the writes of one event-loop turn together, and a failing job alone rolls back', async () => {
     let commits = 0;
-    const writes = new WriteBatcher(db, () => commits++);
-    const id = insertAccount(db, { number: '+15550003333', identityKey: new Uint8Array(33), registrationId: 1, now: 0 });
+    const writes = new WriteBatcher(temp.db, () => commits++);
+    const id = insertAccount(temp.db, { number: '+15550003333', identityKey: new Uint8Array(33), registrationId: 1, now: 0 });
     const insert = (guid: string) => (d: Db) =>
       insertEnvelope(d, { guid, destinationId: id, source: '+1', sourceDevice: 1, type: 2, content: new Uint8Array([1]), clientTimestamp: 0, serverTimestamp: 0 });
     const results = await Promise.allSettled([
@@ -141,11 +130,11 @@ describe('group commit', () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(commits).toBe(1);
-    expect(envelopesAfter(db, id, 0, 0, 10).map((e) => e.guid)).toEqual(['batch-a', 'batch-b']);
+    expect(envelopesAfter(temp.db, id, 0, 0, 10).map((e) => e.guid)).toEqual(['batch-a', 'batch-b']);
   });
 
   it('skips the fsync only for a batch whose jobs all say they need none', async () => {
-    const writes = new WriteBatcher(db);
+    const writes = new WriteBatcher(temp.db);
     const setting = (d: Db) => d.pragma('synchronous', { simple: true }) as number;
     const [FULL, NORMAL] = [2, 1];
     expect(await writes.run(setting, { synced: false })).toBe(NORMAL);
