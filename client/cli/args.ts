@@ -45,7 +45,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if (VALUE_OPTIONS.has(name)) {
       const value = inline ?? argv[++i];
-      if (value === undefined) return { kind: 'usage_error', message: `${name} needs a value`, json: flags.has('--json') };
+      if (value === undefined || value === '') return { kind: 'usage_error', message: `${name} needs a value`, json: flags.has('--json') };
       values.set(name, value);
     } else if (FLAGS.has(name) && inline === undefined) {
       flags.add(name);

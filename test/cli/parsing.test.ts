@@ -38,6 +38,7 @@ describe('command-line options', () => {
   it('reports what is wrong', () => {
     expect(parseArgs([])).toEqual({ kind: 'usage_error', message: 'missing --id <number>', json: false });
     expect(parseArgs(['--id'])).toEqual({ kind: 'usage_error', message: '--id needs a value', json: false });
+    expect(parseArgs(['--id', '+1', '--server', ''])).toEqual({ kind: 'usage_error', message: '--server needs a value', json: false });
     expect(parseArgs(['--json', '--id', '+1', '--colour'])).toEqual({ kind: 'usage_error', message: 'unknown option --colour', json: true });
   });
 
