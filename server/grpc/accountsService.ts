@@ -58,18 +58,11 @@ export class AccountsService {
       Register: kit.unary('Register', async (req, call) => {
         const number = validate.number(req.number);
         // The challenge first: any attempt uses the nonce up, and only the holder of
-        // the new identity key gets further. A malformed key cannot sign anything;
-        // it is reported as such, but only once its nonce is spent.
-        let identityKey: Uint8Array | undefined;
-        let malformedKey: unknown;
-        try {
-          identityKey = validate.ecPublicKey(req.identity_key, 'identity_key');
-        } catch (err) {
-          malformedKey = err;
-        }
-        const proven = challenges.redeem(number, req.nonce, req.signature, identityKey);
-        if (malformedKey) throw malformedKey;
-        if (!proven || !identityKey) throw unauthenticated();
+        // the new identity key gets further. A malformed key is reported as such
+        // (INVALID_ARGUMENT), but only once its nonce is spent.
+        const proven = challenges.redeem(number, req.nonce, req.signature, req.identity_key);
+        const identityKey = validate.ecPublicKey(req.identity_key, 'identity_key');
+        if (!proven) throw unauthenticated();
         // Counts registrations that proved their key, so failing on purpose uses up nobody's allowance.
         const allowance = limits.take([{ rule: 'registerPerNumber', key: number }]);
         if (!allowance.allowed) {
