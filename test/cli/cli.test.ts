@@ -114,6 +114,11 @@ describe('the client CLI', () => {
     expect(json.code).toBe(1);
     expect(json.events).toEqual([{ event: 'error', code: 'database', message: `cannot use ${file} as the data folder: a file, not a folder, is in the way` }]);
 
+    // Node's recursive mkdir never returns for a path under /proc.
+    const proc = await runClient(['--id', ALICE, '--server', server.address, '--data-dir', '/proc/e2ee-chat/x', 'receive']);
+    expect(proc.code).toBe(1);
+    expect(proc.stderr).toBe('error: cannot use /proc/e2ee-chat/x as the data folder: the file system does not allow a folder there\n');
+
     const dir = tempDir('e2ee-cli-');
     writeFileSync(join(dir, 'client.db'), 'plain text, not SQLite. '.repeat(50));
     const human = await runClient(['--id', ALICE, '--server', server.address, '--data-dir', dir, 'receive']);

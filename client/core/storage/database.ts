@@ -4,8 +4,8 @@
  * has come, and a file from a newer client is refused rather than misread.
  */
 import Database from 'better-sqlite3';
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { ClientError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -15,11 +15,30 @@ export const DATABASE_FILE = 'client.db';
 
 export function openClientDatabase(dataDir: string): ClientDatabase {
   try {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    makeFolders(dataDir);
   } catch (err) {
     throw new ClientError('database', `cannot use ${dataDir} as the data folder: ${fileProblem(err)}`, { cause: err });
   }
   return openDatabaseFile(join(dataDir, DATABASE_FILE));
+}
+
+/**
+ * `mkdir -p`, one level at a time. Node's recursive mkdirSync never returns for
+ * a path under /proc: mkdir there fails with ENOENT, which it takes for a
+ * missing parent and tries again, forever.
+ */
+function makeFolders(path: string): void {
+  const missing: string[] = [];
+  for (let at = resolve(path); !existsSync(at) && dirname(at) !== at; at = dirname(at)) missing.unshift(at);
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder, { mode: 0o700 });
+    } catch (err) {
+      // Another process made it meanwhile: fine, if it is a folder (checked below).
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  if (!statSync(path).isDirectory()) throw Object.assign(new Error(`${path} is not a folder`), { code: 'ENOTDIR' });
 }
 
 /** A file system error in words a user can act on. */
@@ -31,6 +50,9 @@ function fileProblem(err: unknown): string {
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';
+    case 'ENOENT':
+      // The parent exists (makeFolders checked): /proc and the like refuse new folders so.
+      return 'the file system does not allow a folder there';
     case 'EROFS':
       return 'the file system is read-only';
     case 'ENOSPC':
