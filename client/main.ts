@@ -9,6 +9,7 @@ import { commandHelp, parseCommand, unknownCommand, type Command } from './cli/c
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runOneShot } from './cli/oneShot.js';
 import { createOutput, errorLine, type Output } from './cli/output.js';
 import { runRepl } from './cli/repl.js';
+import { noticeSlowServer } from './cli/slowServerNotice.js';
 import { transportSecurity } from './cli/transportOptions.js';
 import { usageText } from './cli/usage.js';
 import { ChatClient } from './core/chatClient.js';
@@ -93,7 +94,15 @@ async function main(argv: readonly string[]): Promise<number> {
   const stopPrinting = client.on((event) => out.print(event));
   exitOnSignal(client, out, commandName);
   try {
-    if (command !== undefined) return await runOneShot(client, command, out);
+    if (command !== undefined) {
+      // For a person at a terminal; a script reads the exit code.
+      const stopNotice = options.json || !process.stderr.isTTY ? undefined : noticeSlowServer(client, (text) => process.stderr.write(text));
+      try {
+        return await runOneShot(client, command, out);
+      } finally {
+        stopNotice?.();
+      }
+    }
     if (process.stdin.isTTY && !options.headless) {
       stopPrinting();
       const { runUi } = await import('./ui/run.js');

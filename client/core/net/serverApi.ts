@@ -24,7 +24,8 @@ import { toClientError } from './rpcErrors.js';
 import { channelCredentials, type TransportSecurity } from './transport.js';
 import { useLeanAsyncResourceBind } from './leanAsyncBind.js';
 
-const DEFAULT_DEADLINE_MS = 15_000;
+/** How long a call waits for its answer unless the caller says otherwise. */
+export const DEFAULT_DEADLINE_MS = 15_000;
 
 type UnaryInvoker<Res> = (metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<Res>) => unknown;
 
