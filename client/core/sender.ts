@@ -402,7 +402,9 @@ export class Sender {
     for (const message of failed) {
       this.ctx.emit({ event: 'status', conversation: message.conversation, timestamp: message.timestamp, status: 'failed', error: error.message });
     }
-    this.ctx.emit({ event: 'error', message: error.message, code: error.code });
+    // A sendText waiting for these rows reports the failure itself; an error event would say it twice.
+    const unawaited = batch.some((row) => row.messageId === null || !this.attempting.has(row.messageId));
+    if (unawaited) this.ctx.emit({ event: 'error', message: error.message, code: error.code });
     this.settleAttempts(
       failed.map((message) => message.id),
       failed.map((message) => ({ ...message, status: 'failed', error: error.message })),

@@ -164,7 +164,12 @@ describe('the client CLI', () => {
     const aliceReceived = await runClient(args(ALICE, '--json', 'receive'));
     expect(aliceReceived.events.filter((e) => e.event === 'message').map((e) => e.text)).toEqual(['before leaving']);
     const toGone = await runClient(args(ALICE, '--json', 'send', carol, 'where are you'));
-    expect(toGone.events).toContainEqual(expect.objectContaining({ event: 'error', code: 'not_found' }));
+    expect(toGone.code).toBe(1);
+    // The message's new state, and one line saying why.
+    expect(toGone.events).toEqual([
+      { event: 'status', conversation: carol, timestamp: expect.any(Number), status: 'failed', error: expect.stringContaining('no such account') },
+      { event: 'error', code: 'send_failed', message: expect.stringContaining('no such account') },
+    ]);
   }, 120_000);
 
   describe('the headless REPL', () => {
