@@ -152,6 +152,8 @@ export interface TestAccount {
   number: string;
   keys: DeviceKeys;
   token: string;
+  /** When the server says the token expires (Session.expires_at_ms). */
+  expiresAtMs: number;
   auth: grpc.Metadata;
 }
 
@@ -169,7 +171,7 @@ export async function register(
   const req = registerRequest(keys, number, challenge);
   edit(req);
   const session = await call<RegisterRequest, Session__Output>(stubs.accounts, stubs.accounts.Register, req);
-  return { number, keys, token: session.token, auth: bearer(session.token) };
+  return { number, keys, token: session.token, expiresAtMs: Number(session.expires_at_ms), auth: bearer(session.token) };
 }
 
 /** Numbers unique within a test run, valid E.164. */
