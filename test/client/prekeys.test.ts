@@ -41,10 +41,14 @@ describe('prekey upkeep', () => {
     await pair.alice.client.send(BOB, 'sent before the rotation');
     const { ctx, close } = await openContext(pair.server.address, BOB, pair.bob.dataDir);
     const signedIds = (): number[] => (ctx.db.prepare('SELECT id FROM signed_prekeys ORDER BY id').all() as { id: number }[]).map((r) => r.id);
+    const lastResortIds = (): number[] =>
+      (ctx.db.prepare('SELECT id FROM kyber_prekeys WHERE last_resort = 1 ORDER BY id').all() as { id: number }[]).map((r) => r.id);
     try {
       const [original] = signedIds();
+      expect(lastResortIds()).toHaveLength(1);
       await maintainPreKeys(ctx, Date.now() + 3 * DAY);
       expect(signedIds()).toHaveLength(2);
+      expect(lastResortIds()).toHaveLength(2);
       const bundle = await ctx.api.getPreKeyBundle(BOB);
       expect(bundle.signed_pre_key?.id).not.toBe(original);
     } finally {
