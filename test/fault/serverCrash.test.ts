@@ -79,6 +79,9 @@ describe('server crashes', () => {
     expect(integrity(dbPath)).toBe('ok');
 
     const second = await start(dbPath);
+    // Committed before the crash: queued already, before any retry.
+    const beforeRetry = await call<object, FetchResponse__Output>(second.stubs.mailbox, second.stubs.mailbox.Fetch, {}, bob.auth);
+    expect(beforeRetry.envelopes.map((e) => e.content.toString())).toEqual(['exactly once']);
     const retry = await sendOne(second, alice, bob.number, 'exactly once', guid);
     const again = await sendOne(second, alice, bob.number, 'exactly once', guid);
     expect(again).toEqual(retry);

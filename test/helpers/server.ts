@@ -102,7 +102,11 @@ export async function spawnServer(opts: {
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
 
   const ready = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time; output:\n${output}`)), opts.timeoutMs ?? 15000);
+    const timer = setTimeout(() => {
+      // Not left running behind a failed test.
+      proc.kill('SIGKILL');
+      reject(new Error(`server did not start in time; output:\n${output}`));
+    }, opts.timeoutMs ?? 15000);
     const check = () => {
       const m = READY.exec(output);
       if (m) {
