@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { once } from 'node:events';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { rmSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import type { FetchResponse__Output } from '../../proto/generated/e2ee/v1/FetchResponse.js';
 import type { HealthCheckResponse__Output } from '../../proto/generated/grpc/health/v1/HealthCheckResponse.js';
 import { loadContract } from '../../proto/loader.js';
-import { startServer } from '../../server/app.js';
+import { startServer, type RunningServer } from '../../server/app.js';
 import { ConfigError } from '../../server/transport.js';
 import { startTestServer, tempDir } from '../helpers/server.js';
 import { makeCertificates } from '../helpers/tls.js';
@@ -38,6 +39,12 @@ describe('health service', () => {
   it('reports SERVING, NOT_FOUND for unknown services, and NOT_SERVING to watchers at shutdown', async () => {
     const server = await startTestServer();
     const health = healthClient(server.address);
+    let stopped = false;
+    const stopServer = async (): Promise<void> => {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    };
     try {
       const check = (service: string) =>
         call<object, HealthCheckResponse__Output>(health, health.Check, { service });
@@ -47,15 +54,17 @@ describe('health service', () => {
 
       const seen: string[] = [];
       const watch = health.Watch({ service: '' });
+      const firstStatus = once(watch, 'data', { signal: AbortSignal.timeout(5_000) });
+      const ended = once(watch, 'status', { signal: AbortSignal.timeout(10_000) });
       watch.on('data', (r: HealthCheckResponse__Output) => seen.push(r.status));
       watch.on('error', () => {});
-      const ended = new Promise((r) => watch.on('status', r));
-      await new Promise<void>((r) => { const t = setInterval(() => { if (seen.length) { clearInterval(t); r(); } }, 10); });
-      await server.stop();
+      await firstStatus;
+      await stopServer();
       await ended;
       expect(seen).toEqual(['SERVING', 'NOT_SERVING']);
     } finally {
       health.close();
+      await stopServer();
     }
   });
 });
@@ -88,9 +97,11 @@ describe('TLS', () => {
   });
 
   it('refuses to listen off loopback without TLS unless told --insecure, and says why', async () => {
-    const attempt = startServer({ host: '0.0.0.0', port: 0, dbPath: `${dir}/refused.db` });
-    await expect(attempt).rejects.toThrow(ConfigError);
-    await expect(attempt).rejects.toThrow(/without TLS/);
+    const outcome: RunningServer | unknown = await startServer({ host: '0.0.0.0', port: 0, dbPath: `${dir}/refused.db` }).catch((err: unknown) => err);
+    // Had it started, it must not stay listening on every interface.
+    if (!(outcome instanceof Error)) await (outcome as RunningServer).stop(1000);
+    expect(outcome).toBeInstanceOf(ConfigError);
+    expect((outcome as Error).message).toMatch(/without TLS/);
   });
 });
 
