@@ -13,6 +13,12 @@ const BOB = '+15555550002';
 describe('the client CLI', () => {
   let server: TestServer;
   const dirs: Record<string, string> = { [ALICE]: tempDir('e2ee-cli-'), [BOB]: tempDir('e2ee-cli-') };
+  /** A temp folder that afterAll removes with the accounts' folders. */
+  const scratchDir = (): string => {
+    const dir = tempDir('e2ee-cli-');
+    dirs[dir] = dir;
+    return dir;
+  };
   const args = (number: string, ...rest: string[]): string[] => ['--id', number, '--server', server.address, '--data-dir', dirs[number]!, ...rest];
 
   beforeAll(async () => {
@@ -63,7 +69,7 @@ describe('the client CLI', () => {
     expect(human.stderr).toMatch(/^error: .*\n$/);
     expect(human.stderr).not.toMatch(/\bat .*\(.*:\d+:\d+\)/);
 
-    const unregistered = await runClient(['--id', '+15555550009', '--server', server.address, '--data-dir', tempDir('e2ee-cli-'), 'send', ALICE, 'hi']);
+    const unregistered = await runClient(['--id', '+15555550009', '--server', server.address, '--data-dir', scratchDir(), 'send', ALICE, 'hi']);
     expect(unregistered.code).toBe(1);
     expect(unregistered.stderr).toContain('not registered');
   }, 120_000);
@@ -90,7 +96,7 @@ describe('the client CLI', () => {
   });
 
   it('refuses a mistyped command before opening the account, and names a server it cannot reach', async () => {
-    const fresh = join(tempDir('e2ee-cli-'), 'account');
+    const fresh = join(scratchDir(), 'account');
     const mistyped = await runClient(['--id', ALICE, '--data-dir', fresh, 'sned', BOB, 'hi']);
     expect(mistyped.code).toBe(2);
     expect(mistyped.stderr).toBe('error: unknown command "sned"; "help" lists the commands\n');
@@ -108,7 +114,7 @@ describe('the client CLI', () => {
   }, 30_000);
 
   it('reports a data folder it cannot use in one line, as JSON with --json', async () => {
-    const file = join(tempDir('e2ee-cli-'), 'not-a-folder');
+    const file = join(scratchDir(), 'not-a-folder');
     writeFileSync(file, 'x');
     const json = await runClient(['--id', ALICE, '--server', server.address, '--data-dir', file, '--json', 'receive']);
     expect(json.code).toBe(1);
@@ -119,7 +125,7 @@ describe('the client CLI', () => {
     expect(proc.code).toBe(1);
     expect(proc.stderr).toBe('error: cannot use /proc/e2ee-chat/x as the data folder: the file system does not allow a folder there\n');
 
-    const dir = tempDir('e2ee-cli-');
+    const dir = scratchDir();
     writeFileSync(join(dir, 'client.db'), 'plain text, not SQLite. '.repeat(50));
     const human = await runClient(['--id', ALICE, '--server', server.address, '--data-dir', dir, 'receive']);
     expect(human.code).toBe(1);
