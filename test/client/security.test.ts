@@ -118,8 +118,8 @@ describe('security properties, through a real server', () => {
     await alice.client.receive();
 
     expect(alice.client.messages(BOB).at(-1)?.text).toBe('after the round trip');
-    const results = await attackerDecrypts(stolen, ALICE, [first!, afterRoundTrip!]);
-    expect(results[1]).toBe(false);
+    // The copy reads what it was taken in time for, so the refusal after is the ratchet's doing.
+    expect(await attackerDecrypts(stolen, ALICE, [first!, afterRoundTrip!])).toEqual([true, false]);
   });
 
   describe('bundles', () => {
