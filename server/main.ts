@@ -2,6 +2,7 @@
  * `npm run server -- [options]`, and the operator command
  * `npm run server -- accounts delete <number> [--db FILE]`.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { DEFAULT_CONFIG } from './config.js';
@@ -101,10 +102,12 @@ function announceUpgrade(dbPath: string): (from: number, to: number) => void {
 
 function deleteAccount(number: string | undefined, dbPath: string): void {
   if (!number) throw new UsageError('accounts delete needs a number, e.g. accounts delete +15551234567');
+  // Opening would create an empty database where a mistyped --db points.
+  if (!existsSync(dbPath)) throw new Error(`no database at ${dbPath} (--db names it)`);
   const db = openDatabase(dbPath, { onUpgrade: announceUpgrade(dbPath) });
   try {
     const account = findAccountByNumber(db, number);
-    if (!account) throw new UsageError(`no account ${number} in ${dbPath}`);
+    if (!account) throw new Error(`no account ${number} in ${dbPath}`);
     db.transaction(() => writeScripts.removeAccount(db, { accountId: account.id }))();
     console.log(`deleted account ${number}; the number is free to register again`);
   } finally {
@@ -147,6 +150,8 @@ async function main(argv: string[]): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // Its terminal closed (the demo's tmux session killed, say): stop as cleanly.
+  process.once('SIGHUP', () => shutdown('SIGHUP'));
   // Announced only once a signal is handled: whoever waits for this line may stop us at once.
   console.log(`listening on ${server.address} db=${server.dbPath} server_id=${server.serverId}`);
 }

@@ -62,13 +62,21 @@ export async function listen(
   // Past the cap, node closes new sockets at accept.
   acceptor.maxConnections = config.maxConnections;
   await new Promise<void>((resolve, reject) => {
-    acceptor.once('error', reject);
+    const refused = (err: NodeJS.ErrnoException): void => reject(listenProblem(err, `${config.host}:${config.port}`));
+    acceptor.once('error', refused);
     acceptor.listen(config.port, config.host, () => {
-      acceptor.off('error', reject);
+      acceptor.off('error', refused);
       resolve();
     });
   });
   const address = acceptor.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   return { port, acceptor };
+}
+
+/** Node's words for the usual two ("listen EADDRINUSE: address already in use") say less than they could. */
+function listenProblem(err: NodeJS.ErrnoException, where: string): Error {
+  if (err.code === 'EADDRINUSE') return new ConfigError(`${where} is already in use (another server? choose another --port)`);
+  if (err.code === 'EACCES') return new ConfigError(`not allowed to listen on ${where} (ports below 1024 need privileges)`);
+  return err;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../proto/loader.js';
@@ -88,8 +88,32 @@ describe('a running server', () => {
     expect(await preKeyCount()).toBe(status.UNAUTHENTICATED);
     await register(stubs, number, makeDeviceKeys());
     const again = await serverCommand(['accounts', 'delete', '+19999999997', '--db', join(dir, 'server.db')]);
-    expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/no account/);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe(`server: no account +19999999997 in ${join(dir, 'server.db')}\n`);
+    // A mistyped --db: said so, and no empty database left there.
+    const missing = join(dir, 'no-such.db');
+    const nowhere = await serverCommand(['accounts', 'delete', '+19999999997', '--db', missing]);
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toBe(`server: no database at ${missing} (--db names it)\n`);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('says when its port is taken', async () => {
+    const taken = await serverCommand(['--port', String(server.port), '--db', join(dir, 'second.db')]);
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toBe(`server: 127.0.0.1:${server.port} is already in use (another server? choose another --port)\n`);
+  });
+
+  it('stops cleanly on SIGHUP, as when its terminal closes', async () => {
+    const other = await spawnServer({ dbPath: join(dir, 'hangup.db') });
+    try {
+      other.proc.kill('SIGHUP');
+      const stillRunning = new Promise((resolve) => setTimeout(() => resolve('still running after 5 s'), 5_000).unref());
+      expect(await Promise.race([other.exited, stillRunning])).toBe(0);
+      expect(other.output()).toMatch(/"msg":"shutting down","signal":"SIGHUP"/);
+    } finally {
+      await other.kill9();
+    }
   });
 
   it('never writes numbers, tokens or keys into its log', async () => {
