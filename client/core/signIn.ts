@@ -24,7 +24,15 @@ async function signInOnce(ctx: ClientContext): Promise<void> {
   const { number, identityKeyPair } = ctx.local;
   const challenge = await ctx.api.getChallenge(number);
   const signed = signChallenge(challenge, number, identityKeyPair.privateKey, pinnedServerId(ctx.db));
-  const session = await ctx.api.authenticate({ number, ...signed });
+  let session;
+  try {
+    session = await ctx.api.authenticate({ number, ...signed });
+  } catch (err) {
+    if (!ClientError.is(err, 'unauthenticated')) throw err;
+    // The server says no more than that (no hint whether a number exists); the likely cause is ours to name.
+    const hint = 'the server does not know this number with this key; if it deleted the account, "register" registers it again';
+    throw new ClientError('unauthenticated', `${err.message}: ${hint}`, { cause: err });
+  }
   ctx.api.setSessionToken(session.token);
 }
 

@@ -1,9 +1,12 @@
 /** The built CLI as a user (or a script) runs it: one-shot and REPL, parsed from --json. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { projectRoot } from '../../proto/loader.js';
 import { runClient, startRepl, type LiveClient } from '../helpers/clientProcess.js';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
 
@@ -177,6 +180,22 @@ describe('the client CLI', () => {
       { event: 'error', code: 'send_failed', message: expect.stringContaining('no such account') },
     ]);
   }, 120_000);
+
+  it('names the likely cause when the server deleted the account, and registering again mends it', async () => {
+    const dave = '+15555550004';
+    dirs[dave] = tempDir('e2ee-cli-');
+    const daveArgs = (...rest: string[]): string[] => ['--id', dave, '--server', server.address, '--data-dir', dirs[dave]!, ...rest];
+    expect((await runClient(daveArgs('register'))).code).toBe(0);
+    // The operator frees the number while the server runs.
+    await promisify(execFile)(process.execPath, [join(projectRoot(), 'dist/server/main.js'), 'accounts', 'delete', dave, '--db', server.dbPath], { timeout: 15_000 });
+    const refused = await runClient(daveArgs('receive'));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      'error: signing in: authentication failed: the server does not know this number with this key; if it deleted the account, "register" registers it again\n',
+    );
+    expect((await runClient(daveArgs('register'))).code).toBe(0);
+    expect((await runClient(daveArgs('receive'))).code).toBe(0);
+  }, 60_000);
 
   describe('the headless REPL', () => {
     let repl: LiveClient | undefined;
