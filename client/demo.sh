@@ -25,7 +25,7 @@ wait_until_listening() {
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
-  echo "demo: the server did not start (is port $PORT in use? set DEMO_PORT):" >&2
+  echo "demo: the server did not start (if port $PORT is in use, set DEMO_PORT):" >&2
   cat "$LOG" >&2
   return 1
 }
@@ -66,8 +66,8 @@ if ! tmux has-session -t "$SESSION" 2>/dev/null; then
   tmux set-option -t "$SESSION" pane-border-status top
   tmux select-pane -t "$SESSION:demo.0" -T "server $SERVER"
   server_pid=$(tmux display-message -p -t "$SESSION:demo.0" '#{pane_pid}')
-  wait_until_listening "$server_pid" || { tmux kill-session -t "$SESSION"; exit 1; }
-  register_clients || { tmux kill-session -t "$SESSION"; exit 1; }
+  wait_until_listening "$server_pid" || { tmux kill-session -t "$SESSION" 2>/dev/null; exit 1; }
+  register_clients || { tmux kill-session -t "$SESSION" 2>/dev/null; exit 1; }
   # When the last client quits, the session (and with it the server) ends. A
   # hook, run by the tmux server one exit at a time: each client counting the
   # panes as it quit missed it when both quit at once, and left the server up.
