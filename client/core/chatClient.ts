@@ -152,6 +152,8 @@ export class ChatClient implements ChatClientApi {
     await Promise.allSettled([...this.background]);
     await this.ctx.protocolLock.idle();
     this.ctx.api.close();
+    // Sends still under way now fail as unavailable and leave their rows queued; they must not touch a closed database.
+    await Promise.all([this.receipts.idle(), this.sender.idle()]);
     await endFlushes(this.ctx.db);
     this.ctx.db.close();
   }

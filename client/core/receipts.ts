@@ -49,6 +49,11 @@ export class ReceiptSender {
     if (queued) await this.sender.flushOutbox();
   }
 
+  /** Settles once no flush runs (whatever its outcome). */
+  idle(): Promise<void> {
+    return this.flushes.idle();
+  }
+
   /** Owed receipts stay in the database and go out on the next flush. */
   cancel(): void {
     if (this.timer) clearTimeout(this.timer);

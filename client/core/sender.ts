@@ -285,6 +285,11 @@ export class Sender {
     return this.flushing;
   }
 
+  /** Settles once no flush runs (whatever its outcome). */
+  async idle(): Promise<void> {
+    await this.flushing?.catch(() => undefined);
+  }
+
   private async flushLoop(): Promise<void> {
     try {
       do {

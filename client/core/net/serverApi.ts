@@ -34,6 +34,7 @@ export class ServerApi {
   private readonly keys: KeysClient;
   private readonly mailbox: MailboxClient;
   private token: string | undefined;
+  private closed = false;
 
   constructor(
     readonly address: string,
@@ -59,6 +60,7 @@ export class ServerApi {
   }
 
   close(): void {
+    this.closed = true;
     this.accounts.close();
   }
 
@@ -70,6 +72,9 @@ export class ServerApi {
   }
 
   private unary<Res>(doing: string, metadata: grpc.Metadata, invoke: UnaryInvoker<Res>): Promise<Res> {
+    // grpc-js would throw a plain "Channel has been shut down", which reads as a failure for good:
+    // a message whose Send it refused would be marked failed instead of staying queued.
+    if (this.closed) return Promise.reject(new ClientError('unavailable', `${doing}: the client is closing`));
     return new Promise((resolve, reject) => {
       invoke(metadata, { deadline: Date.now() + this.deadlineMs }, (err, response) => {
         if (err) reject(toClientError(err, doing, this.address));
