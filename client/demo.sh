@@ -62,7 +62,10 @@ fi
 if ! tmux has-session -t "$SESSION" 2>/dev/null; then
   read -r rows cols < <(stty size 2>/dev/null || echo '45 160')
   : >"$LOG" # so the wait below never reads a previous run's "listening on"
-  tmux new-session -d -s "$SESSION" -x "$cols" -y "$rows" -n demo "$SERVER_COMMAND 2>&1 | tee $LOG"
+  # When the session ends, the server gets SIGHUP and shuts down cleanly (its stdin is
+  # not the pane's terminal, which Node would try to reset at exit and abort); tee keeps
+  # writing its last lines to the log (not to the closed pane), so it ignores the hangup too.
+  tmux new-session -d -s "$SESSION" -x "$cols" -y "$rows" -n demo "$SERVER_COMMAND </dev/null 2>&1 | (trap '' HUP; tee --output-error=warn $LOG)"
   tmux set-option -t "$SESSION" pane-border-status top
   tmux select-pane -t "$SESSION:demo.0" -T "server $SERVER"
   server_pid=$(tmux display-message -p -t "$SESSION:demo.0" '#{pane_pid}')
