@@ -135,10 +135,20 @@ describe('connection limits', () => {
       const fourth = await openSocket(server.port);
       await closedWithin(fourth, 5000);
       sockets.pop()!.destroy();
-      await new Promise((r) => setTimeout(r, 100));
-      const stubs = connect(server.address);
-      await call(stubs.accounts, stubs.accounts.GetChallenge, { number: freshNumber() });
-      stubs.close();
+      // The slot is free once the server has seen that close; until then a new connection is still refused.
+      const deadline = Date.now() + 5_000;
+      for (let served = false; !served; ) {
+        const stubs = connect(server.address);
+        try {
+          await call(stubs.accounts, stubs.accounts.GetChallenge, { number: freshNumber() });
+          served = true;
+        } catch (err) {
+          if (Date.now() > deadline) throw err;
+          await new Promise((r) => setTimeout(r, 50));
+        } finally {
+          stubs.close();
+        }
+      }
     } finally {
       sockets.forEach((s) => s.destroy());
       await server.stop();
