@@ -172,6 +172,17 @@ describe('uiReducer', () => {
     expect(atBottom.scroll).toBe(0);
   });
 
+  it('drops a "server unreachable" error once the server is reached again, and keeps any other', () => {
+    const connected: UiAction = { type: 'clientEvents', events: [{ event: 'connection', connection: { state: 'connected' } }], conversations: [] };
+    const unreachable = stateWith({ type: 'error', message: 'sending to +222222222: server 127.0.0.1:1 unreachable', code: 'unavailable' });
+    expect(unreachable.lastError).toContain('unreachable');
+    expect(uiReducer(unreachable, connected).lastError).toBeUndefined();
+    const refused = stateWith({ type: 'error', message: 'sending to +222222222: no such account', code: 'send_failed' });
+    expect(uiReducer(refused, connected).lastError).toBe('sending to +222222222: no such account');
+    const fromCore = stateWith({ type: 'clientEvents', events: [{ event: 'error', message: 'server unreachable', code: 'unavailable' }], conversations: [] });
+    expect(uiReducer(fromCore, connected).lastError).toBeUndefined();
+  });
+
   it('cycles focus and clamps scrolling', () => {
     const state = stateWith({ type: 'cycleFocus', delta: 1 }, { type: 'scroll', delta: 50, max: 10 });
     expect(state.focus).toBe('conversations');

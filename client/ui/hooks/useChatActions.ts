@@ -5,6 +5,7 @@
 import { useApp } from 'ink';
 import { useMemo, useRef } from 'react';
 import type { ChatClientApi, ChatMessage } from '../../core/api.js';
+import { ClientError } from '../../core/errors.js';
 import { describeError } from '../errors.js';
 import { historyViewport, type ScreenLayout } from '../layout.js';
 import { parseCommand, type Command } from '../state/commands.js';
@@ -31,7 +32,7 @@ export function useChatActions(
   return useMemo(() => {
     const { dispatch } = store;
     let nextLocalId = -1;
-    const fail = (err: unknown): void => dispatch({ type: 'error', message: describeError(err) });
+    const fail = (err: unknown): void => dispatch({ type: 'error', message: describeError(err), code: ClientError.is(err) ? err.code : undefined });
     const notice = (text: string): void => dispatch({ type: 'notice', text });
 
     const send = (to: string, text: string): void => {

@@ -28,7 +28,7 @@ export type UiAction =
   | { type: 'draft'; draft: Draft }
   | { type: 'panel'; panel: Panel }
   | { type: 'notice'; text: string }
-  | { type: 'error'; message: string }
+  | { type: 'error'; message: string; code?: string }
   | { type: 'clearMessages' }
   | { type: 'registration'; registration: Registration }
   | { type: 'sendStarted'; localId: number; conversation: string; text: string; at: number }
@@ -90,9 +90,9 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'notice':
       return { ...state, notice: action.text };
     case 'error':
-      return { ...state, lastError: action.message };
+      return { ...state, lastError: action.message, lastErrorCode: action.code };
     case 'clearMessages':
-      return { ...state, notice: undefined, lastError: undefined };
+      return { ...state, notice: undefined, lastError: undefined, lastErrorCode: undefined };
     case 'registration':
       return { ...state, registration: action.registration };
     case 'sendStarted': {
@@ -119,8 +119,12 @@ function applyEvent(state: UiState, event: ClientEvent): UiState {
       return updateStatus(state, event.conversation, event.timestamp, event.status, event.error);
     case 'connection': {
       // Every (re)connection starts by draining what queued up meanwhile.
-      const catchingUp = event.connection.state === 'connected' ? { pending: 0 } : undefined;
-      return { ...state, connection: event.connection, catchingUp };
+      const connected = event.connection.state === 'connected';
+      const catchingUp = connected ? { pending: 0 } : undefined;
+      // "Server unreachable" is over once it is reached again (what it held back goes out now).
+      const unreachableOver = connected && state.lastErrorCode === 'unavailable';
+      const error = unreachableOver ? { lastError: undefined, lastErrorCode: undefined } : {};
+      return { ...state, connection: event.connection, catchingUp, ...error };
     }
     case 'queue':
       return { ...state, catchingUp: event.empty ? undefined : { pending: event.pending } };
@@ -129,7 +133,7 @@ function applyEvent(state: UiState, event: ClientEvent): UiState {
     case 'unregistered':
       return { ...state, registration: 'unregistered' };
     case 'error':
-      return { ...state, lastError: event.message };
+      return { ...state, lastError: event.message, lastErrorCode: event.code };
     default:
       // message: appendIncoming, once per batch. keys, sent, receipt, identity_changed,
       // trusted: the conversation list read with the batch shows them.

@@ -48,6 +48,8 @@ export interface UiState {
   /** The last thing a command reported (a safety number, "registered", ...). */
   notice?: string;
   lastError?: string;
+  /** The ClientError code behind lastError, when it had one ('unavailable': the server could not be reached). */
+  lastErrorCode?: string;
 }
 
 export function initialUiState(init: {
