@@ -54,7 +54,8 @@ export class ChatClient implements ChatClientApi {
   private stream: MailboxStream | undefined;
   private state: ConnectionState = { state: 'offline' };
   private maintaining: Promise<void> | undefined;
-  private closed = false;
+  /** Set by the first close(); later calls wait for the same one. */
+  private closing: Promise<void> | undefined;
 
   static async open(options: ChatClientOptions): Promise<ChatClient> {
     requireValidNumber(options.number);
@@ -144,9 +145,13 @@ export class ChatClient implements ChatClientApi {
     await this.stream.start();
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  close(): Promise<void> {
+    // A second caller (a signal handler and the command it cut short, say) must not go on while the first still closes.
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
     await this.stream?.stop();
     this.receipts.cancel();
     await Promise.allSettled([...this.background]);
@@ -165,7 +170,9 @@ export class ChatClient implements ChatClientApi {
 
   async send(to: string, text: string): Promise<ChatMessage> {
     this.requireRegistered();
-    return withSession(this.ctx, () => this.sender.sendText(to, text));
+    // No sign-in first: a message to a known contact is encrypted and queued even while the
+    // server is out of reach; the outbox signs in when it sends (and a bundle fetch when it needs one).
+    return this.sender.sendText(to, text);
   }
 
   async receive(): Promise<number> {

@@ -26,7 +26,7 @@ import { encrypt, type Ciphertext } from './protocol/cipher.js';
 import { isLibSignalError } from './protocol/libsignalErrors.js';
 import { encodeContent, type Content, type ReceiptKind } from './protocol/content.js';
 import { addressOf, openProtocolStores, type ProtocolStores } from './protocol/stores.js';
-import { signIn } from './signIn.js';
+import { signIn, withSession } from './signIn.js';
 import { commitUnflushed, flushCommitted } from './storage/durability.js';
 import { ensureConversation, getMessage, insertMessage, latestOutgoingTimestamp, markSent, setMessageStatus } from './storage/messageQueries.js';
 import { deleteOutbox, insertOutbox, oldestOutbox, type OutboxRow } from './storage/outboxQueries.js';
@@ -426,7 +426,8 @@ export class Sender {
 
   /** Committed at once unless `into` is given (then its owner commits it). Callers hold the protocol lock. */
   private async startFreshSession(to: string, into?: ProtocolStores): Promise<void> {
-    await startSessionFromBundle(this.ctx, to, await this.ctx.api.getPreKeyBundle(to), into);
+    const bundle = await withSession(this.ctx, () => this.ctx.api.getPreKeyBundle(to));
+    await startSessionFromBundle(this.ctx, to, bundle, into);
     if (!into) this.emitKeys(to);
   }
 
