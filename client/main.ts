@@ -58,7 +58,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const options = parsed.options;
   // From here on, every failure is one line, as JSON with --json.
-  const out = createOutput(options.json);
+  const out = mutableOutput(createOutput(options.json));
   if (!isValidNumber(options.number)) {
     const message = `--id must be a phone number in E.164 form (like +15551234567), not ${JSON.stringify(options.number)}`;
     out.print({ event: 'error', message, code: 'usage' });
@@ -116,13 +116,31 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+interface MutableOutput extends Output {
+  mute(): void;
+}
+
+function mutableOutput(out: Output): MutableOutput {
+  let muted = false;
+  return {
+    print: (line) => {
+      if (!muted) out.print(line);
+    },
+    mute: () => {
+      muted = true;
+    },
+  };
+}
+
 /**
  * SIGINT or SIGTERM: close cleanly (what is stored stays stored) and exit with
  * the shell's code for the signal (130, 143). A one-shot says what it left undone.
  */
-function exitOnSignal(client: ChatClient, out: Output, commandName: string | undefined): void {
+function exitOnSignal(client: ChatClient, out: MutableOutput, commandName: string | undefined): void {
   const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
     if (commandName !== undefined) out.print({ event: 'error', message: interruptedMessage(commandName), code: 'interrupted' });
+    // What the closing connection makes the command report ("unreachable") is not news after that line.
+    out.mute();
     void client.close().finally(() => process.exit(128 + constants.signals[signal]));
   };
   process.once('SIGINT', onSignal);
