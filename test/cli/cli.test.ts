@@ -1,12 +1,11 @@
 /** The built CLI as a user (or a script) runs it: one-shot and REPL, parsed from --json. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../proto/loader.js';
+import { silentServer, unusedAddress } from '../helpers/addresses.js';
 import { runClient, startRepl, type LiveClient } from '../helpers/clientProcess.js';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
 
@@ -105,12 +104,7 @@ describe('the client CLI', () => {
     expect(mistyped.stderr).toBe('error: unknown command "sned"; "help" lists the commands\n');
     expect(existsSync(fresh)).toBe(false);
 
-    // A port nobody listens on: taken, then let go.
-    const probe = createServer().listen(0, '127.0.0.1');
-    await once(probe, 'listening');
-    const closed = `127.0.0.1:${(probe.address() as AddressInfo).port}`;
-    probe.close();
-    await once(probe, 'close');
+    const closed = await unusedAddress();
     const unreachable = await runClient(['--id', ALICE, '--server', closed, '--data-dir', fresh, '--json', 'register']);
     expect(unreachable.code).toBe(1);
     expect(unreachable.events).toEqual([{ event: 'error', code: 'unavailable', message: expect.stringContaining(`server ${closed} unreachable`) }]);
@@ -137,22 +131,16 @@ describe('the client CLI', () => {
 
   it('says what an interrupted one-shot left undone, and exits with the signal\'s code', async () => {
     // A server that accepts the connection and never answers: the send is still waiting when the signal comes.
-    const connections: Socket[] = [];
-    const silent = createServer((socket) => connections.push(socket));
-    silent.listen(0, '127.0.0.1');
-    await once(silent, 'listening');
+    const silent = await silentServer();
     try {
-      const address = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
-      const connected = once(silent, 'connection');
-      const run = await runClient(['--id', ALICE, '--server', address, '--data-dir', dirs[ALICE]!, '--json', 'send', BOB, 'hi'], {
-        interrupt: { signal: 'SIGINT', when: connected },
+      const run = await runClient(['--id', ALICE, '--server', silent.address, '--data-dir', dirs[ALICE]!, '--json', 'send', BOB, 'hi'], {
+        interrupt: { signal: 'SIGINT', when: silent.connected },
       });
       expect({ code: run.code, signal: run.signal }).toEqual({ code: 130, signal: null });
       expect(run.events).toEqual([
         { event: 'error', code: 'interrupted', message: expect.stringContaining('interrupted before "send" finished: the message may be queued') },
       ]);
     } finally {
-      for (const socket of connections) socket.destroy();
       silent.close();
     }
   }, 30_000);

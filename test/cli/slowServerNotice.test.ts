@@ -1,19 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { once } from 'node:events';
 import { rmSync } from 'node:fs';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { noticeSlowServer } from '../../client/cli/slowServerNotice.js';
 import { ChatClient } from '../../client/core/chatClient.js';
+import { silentServer } from '../helpers/addresses.js';
 import { tempDir } from '../helpers/server.js';
 
 describe('a one-shot waiting on a silent server', () => {
   it('says once what it waits for, and nothing once stopped', async () => {
-    // Accepts the connection and never answers, as a hung server does.
-    const connections: Socket[] = [];
-    const silent = createServer((socket) => connections.push(socket)).listen(0, '127.0.0.1');
-    await once(silent, 'listening');
-    const address = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const silent = await silentServer();
+    const { address } = silent;
     const dir = tempDir('e2ee-notice-');
     const client = await ChatClient.open({ number: '+111111111', dataDir: dir, server: address });
     try {
@@ -36,7 +32,6 @@ describe('a one-shot waiting on a silent server', () => {
       await expect(registering).resolves.toBe('failed');
     } finally {
       await client.close();
-      connections.forEach((socket) => socket.destroy());
       silent.close();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,20 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
+import { unusedAddress } from '../helpers/addresses.js';
 import { clientPair } from '../helpers/clients.js';
 
 const ALICE = '+15554450001';
 const BOB = '+15554450002';
-
-/** An address nobody listens on: a port taken, then let go. */
-async function unreachableAddress(): Promise<string> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const address = `127.0.0.1:${(probe.address() as AddressInfo).port}`;
-  probe.close();
-  await once(probe, 'close');
-  return address;
-}
 
 describe('a server out of reach', () => {
   const pair = clientPair({ alice: ALICE, bob: BOB }, { rateLimits: false });
@@ -23,7 +12,7 @@ describe('a server out of reach', () => {
     await pair.alice.client.send(BOB, 'hello');
     await pair.alice.client.close();
     // Started while the server is down: it never signed in.
-    pair.alice = await pair.alice.reopen(await unreachableAddress());
+    pair.alice = await pair.alice.reopen(await unusedAddress());
     await expect(pair.alice.client.send(BOB, 'written offline')).rejects.toMatchObject({
       code: 'unavailable',
       message: expect.stringContaining('the message is queued'),
