@@ -97,7 +97,7 @@ describe('TLS', () => {
   });
 
   it('refuses to listen off loopback without TLS unless told --insecure, and says why', async () => {
-    const outcome: RunningServer | unknown = await startServer({ host: '0.0.0.0', port: 0, dbPath: `${dir}/refused.db` }).catch((err: unknown) => err);
+    const outcome = await startServer({ host: '0.0.0.0', port: 0, dbPath: `${dir}/refused.db` }).catch((err: unknown) => err);
     // Had it started, it must not stay listening on every interface.
     if (!(outcome instanceof Error)) await (outcome as RunningServer).stop(1000);
     expect(outcome).toBeInstanceOf(ConfigError);
