@@ -130,8 +130,10 @@ async function measureMessages(devices: Devices, server: ServerUnderTest, count:
   return withTempDir('e2e', (dir) =>
     withClients(devices, dir, server, 1, async (bob) => {
       await Promise.all([devices.sender.request({ op: 'connect' }), devices.receiver.request({ op: 'connect' })]);
-      // The session and Bob's first delivery receipt are set up before the clock starts.
+      // The session is set up before the clock starts, and acknowledged: until Alice has
+      // decrypted Bob's delivery receipt she sends PreKey messages (as libsignal's limit does not).
       await sendAll(devices, bob, ['hello'], 1, false, 'the first message');
+      await withDeadline(devices.sender.request({ op: 'untilDelivered', to: bob }), DEADLINE_MS, "Bob's first delivery receipt");
       let done = 0;
       devices.receiver.onArrivals((arrivals) => {
         devices.sender.forward(arrivals);

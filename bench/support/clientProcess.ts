@@ -28,6 +28,12 @@ export type ClientRequest =
    * parent forwards the receiver's arrivals). Answers with each text's latency.
    */
   | { op: 'send'; to: string; texts: string[]; inFlight: number; eachFromOwnClient: boolean }
+  /**
+   * Resolves once client 0 has heard a delivery receipt from `to`: it has then
+   * decrypted a message from `to`, so it sends plain ratchet messages from now on
+   * instead of PreKey messages (each carrying the whole PQXDH header).
+   */
+  | { op: 'untilDelivered'; to: string }
   /** The arrivals of texts this child sent, forwarded by the parent. */
   | { op: 'arrivals'; arrivals: Arrival[] }
   /** Just the errors so far. */

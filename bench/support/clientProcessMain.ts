@@ -108,6 +108,24 @@ async function send(to: string, texts: string[], inFlight: number, eachFromOwnCl
   return { elapsedMs: machineNowMs() - startedAt, latenciesMs };
 }
 
+function untilDelivered(to: string): Promise<void> {
+  const client = clients[0]!;
+  const delivered = (): boolean =>
+    client.messages(to).some((message) => message.direction === 'outgoing' && (message.status === 'delivered' || message.status === 'read'));
+  return new Promise((resolve) => {
+    const stop = client.on((event) => {
+      if (event.event === 'status' && delivered()) {
+        stop();
+        resolve();
+      }
+    });
+    if (delivered()) {
+      stop();
+      resolve();
+    }
+  });
+}
+
 async function closeClients(): Promise<void> {
   await Promise.all(clients.splice(0).map((client) => client.close()));
   errors.length = 0;
@@ -125,6 +143,9 @@ async function handle(request: ClientRequest): Promise<ClientReply | undefined> 
       return { errors };
     case 'send':
       return { send: await send(request.to, request.texts, request.inFlight, request.eachFromOwnClient), errors };
+    case 'untilDelivered':
+      await untilDelivered(request.to);
+      return { errors };
     case 'arrivals':
       for (const [text, at] of request.arrivals) noteArrival(text, at);
       return undefined;
