@@ -25,11 +25,16 @@ export function insertAccount(
   db: Db,
   account: { number: string; identityKey: Uint8Array; registrationId: number; now: number },
 ): number {
-  const result = stmt(
-    db,
-    'INSERT INTO accounts (number, identity_key, registration_id, created_at) VALUES (?, ?, ?, ?)',
-  ).run(account.number, account.identityKey, account.registrationId, account.now);
-  return Number(result.lastInsertRowid);
+  // Never a deleted account's id (migration 4).
+  const { last_id: id } = stmt(db, 'UPDATE account_ids SET last_id = last_id + 1 RETURNING last_id').get() as { last_id: number };
+  stmt(db, 'INSERT INTO accounts (id, number, identity_key, registration_id, created_at) VALUES (?, ?, ?, ?, ?)').run(
+    id,
+    account.number,
+    account.identityKey,
+    account.registrationId,
+    account.now,
+  );
+  return id;
 }
 
 export function updateRegistrationId(db: Db, accountId: number, registrationId: number): void {

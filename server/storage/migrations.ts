@@ -124,4 +124,17 @@ export const MIGRATIONS: readonly string[] = [
   -- Also holds the clustered key, so the expiry sweep still reads the recipient from it.
   CREATE INDEX envelopes_by_age ON envelopes(server_timestamp);
   `,
+  // 4: account ids are never reused. Delivery streams, the token and recipient
+  // lookups kept for a second, and the write scripts all name an account by id;
+  // with SQLite's default (the largest id + 1), deleting the newest account gave
+  // its id to the next one registered, and a stale token, stream or lookup of the
+  // deleted account then reached the new one's keys and mailbox. account_ids keeps
+  // the last id handed out, as envelope_ids does. No live session survives the
+  // restart that runs this, so starting from the largest id left is safe.
+  `
+  CREATE TABLE account_ids (
+    last_id INTEGER NOT NULL
+  ) STRICT;
+  INSERT INTO account_ids (last_id) SELECT COALESCE(MAX(id), 0) FROM accounts;
+  `,
 ];

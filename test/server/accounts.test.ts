@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { status } from '@grpc/grpc-js';
+import { status, type Metadata } from '@grpc/grpc-js';
 import type { Session__Output } from '../../proto/generated/e2ee/v1/Session.js';
 import type { AuthenticateRequest } from '../../proto/generated/e2ee/v1/AuthenticateRequest.js';
 import type { PreKeyCount__Output } from '../../proto/generated/e2ee/v1/PreKeyCount.js';
 import type { GetPreKeyCountRequest } from '../../proto/generated/e2ee/v1/GetPreKeyCountRequest.js';
+import type { SendRequest } from '../../proto/generated/e2ee/v1/SendRequest.js';
+import type { SendResponse__Output } from '../../proto/generated/e2ee/v1/SendResponse.js';
+import type { UploadPreKeysRequest } from '../../proto/generated/e2ee/v1/UploadPreKeysRequest.js';
+import { deleteAccount, findAccountByNumber } from '../../server/storage/accounts.js';
+import { openDatabase } from '../../server/storage/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import {
   bearer,
@@ -17,6 +22,7 @@ import {
   makeDeviceKeys,
   register,
   registerRequest,
+  subscribe,
   type DeviceKeys,
   type Stubs,
 } from '../helpers/wire.js';
@@ -269,5 +275,44 @@ describe('Deregister', () => {
     expect(await codeOf(preKeyCount(account.token))).toBe(status.UNAUTHENTICATED);
     expect(await codeOf(call(stubs.accounts, stubs.accounts.Deregister, {}, account.auth))).toBe(status.UNAUTHENTICATED);
     await register(stubs, number); // a new identity key may take it
+  });
+});
+
+describe('an account the operator deletes while the server runs', () => {
+  /** What `server accounts delete <number>` does: another process, on the same file. */
+  function operatorDelete(number: string): void {
+    const db = openDatabase(server.dbPath);
+    try {
+      expect(deleteAccount(db, findAccountByNumber(db, number)!.id)).toBe(true);
+    } finally {
+      db.close();
+    }
+  }
+
+  it("leaves its token and its open stream no way into the next account's keys or mailbox", async () => {
+    // The newest account: SQLite's default would give its id to the next one registered.
+    const deleted = await register(stubs, freshNumber());
+    const stream = subscribe(stubs, deleted.auth);
+    await stream.until((events) => events.some((event) => event.queue_empty));
+    expect(await preKeyCount(deleted.token)).toEqual({ ec: 3, kyber: 3 }); // the token is now among the lookups kept for a second
+    operatorDelete(deleted.number);
+    const next = await register(stubs, freshNumber());
+
+    // A signed prekey the deleted account signed, as its own would be.
+    const { signed_pre_key } = registerRequest(deleted.keys, deleted.number, { nonce: Buffer.alloc(32), server_id: 'unused' });
+    const planted: UploadPreKeysRequest = { signed_pre_key };
+    expect(await codeOf(call(stubs.keys, stubs.keys.UploadPreKeys, planted, deleted.auth))).toBe(status.UNAUTHENTICATED);
+
+    const sender = await register(stubs, freshNumber());
+    const message = { type: 2, content: Buffer.from('for the next account'), client_timestamp: 1 };
+    await call<SendRequest, SendResponse__Output>(stubs.mailbox, stubs.mailbox.Send, { destination: next.number, messages: [message] }, sender.auth);
+    // Bounded: on a reused id the envelope reached the deleted account's stream within milliseconds.
+    await expect(stream.until((events) => events.some((event) => event.envelope), 500)).rejects.toThrow(/not met/);
+    const fetch = (auth: Metadata) => call<object, { envelopes: { content: Buffer }[] }>(stubs.mailbox, stubs.mailbox.Fetch, {}, auth);
+    expect((await fetch(next.auth)).envelopes.map((envelope) => envelope.content.toString())).toEqual(['for the next account']);
+    // The deleted token may still be remembered for up to a second (an empty page), never more.
+    const stale = await fetch(deleted.auth).catch((err: { code: number }) => err.code);
+    expect(stale === status.UNAUTHENTICATED || (typeof stale === 'object' && stale.envelopes.length === 0)).toBe(true);
+    stream.cancel();
   });
 });

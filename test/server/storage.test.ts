@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { DatabaseError, openDatabase, storedServerId, type Db } from '../../server/storage/database.js';
 import { MIGRATIONS } from '../../server/storage/migrations.js';
-import { insertAccount } from '../../server/storage/accounts.js';
+import { deleteAccount, insertAccount } from '../../server/storage/accounts.js';
 import { deleteEnvelopes, deleteEnvelopesOlderThan, envelopesAfter, insertEnvelope, insertEnvelopes } from '../../server/storage/mailbox.js';
 import { WriteBatcher } from '../../server/storage/writeBatcher.js';
 import { databaseAtVersion } from '../helpers/schema.js';
@@ -96,6 +96,36 @@ describe('migration 3 (envelopes clustered by recipient)', () => {
       expect(envelopesAfter(upgraded, bob, 4, 0, 10).map((e) => e.guid)).toEqual(['b-3']);
       expect(deleteEnvelopes(upgraded, alice, ['a-1', 'b-1'])).toBe(1); // bob's guid is not alice's to ack
       expect(upgraded.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      upgraded.close();
+    }
+  });
+});
+
+describe('account ids', () => {
+  const newAccount = (db: Db, number: string) => insertAccount(db, { number, identityKey: new Uint8Array(33), registrationId: 1, now: 0 });
+
+  it("never hand a deleted account's id to the next one", () => {
+    // Streams, token lookups and write scripts name accounts by id: a reused one would reach a stranger's keys and mailbox.
+    const newest = newAccount(temp.db, '+15550006001');
+    expect(deleteAccount(temp.db, newest)).toBe(true);
+    const next = newAccount(temp.db, '+15550006002');
+    expect(next).toBeGreaterThan(newest);
+  });
+
+  it('continue after the largest id left when migration 4 upgrades a database', () => {
+    const path = join(temp.dir, 'version3.db');
+    const old = databaseAtVersion(path, 3);
+    const insertV3 = old.prepare("INSERT INTO accounts (number, identity_key, registration_id, created_at) VALUES (?, x'05', 1, 0)");
+    insertV3.run('+15550006101');
+    const second = Number(insertV3.run('+15550006102').lastInsertRowid);
+    old.close();
+    const upgraded = openDatabase(path);
+    try {
+      const third = newAccount(upgraded, '+15550006103');
+      expect(third).toBe(second + 1);
+      deleteAccount(upgraded, third);
+      expect(newAccount(upgraded, '+15550006104')).toBe(third + 1);
     } finally {
       upgraded.close();
     }
