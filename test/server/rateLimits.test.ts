@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { status, type Metadata, type ServiceError } from '@grpc/grpc-js';
 import type { GetPreKeyBundleRequest } from '../../proto/generated/e2ee/v1/GetPreKeyBundleRequest.js';
 import type { PreKeyBundle__Output } from '../../proto/generated/e2ee/v1/PreKeyBundle.js';
@@ -101,6 +102,21 @@ describe('rate limits', () => {
     } finally {
       offsetMs = 0;
     }
+  });
+
+  it('Send: a repeat of what was stored (a lost response) is answered as the first time, past the burst too', async () => {
+    const alice = await register(stubs, freshNumber());
+    const bob = await register(stubs, freshNumber());
+    const messages = Array.from({ length: 100 }, (_, i) => ({ guid: randomUUID(), type: 2, content: Buffer.from(`m${i}`), client_timestamp: '1' }));
+    const request: SendRequest = { destination: bob.number, messages };
+    const sendRequest = (req: SendRequest) => call<SendRequest, SendResponse__Output>(stubs.mailbox, stubs.mailbox.Send, req, alice.auth);
+    const first = await sendRequest(request);
+    const again = await sendRequest(request);
+    expect(again.guids).toEqual(first.guids);
+    expect(again.server_timestamp).toEqual(first.server_timestamp);
+    // Anything new in it still counts: the burst is spent.
+    const withNew = { ...request, messages: [...messages.slice(0, 1), { guid: randomUUID(), type: 2, content: Buffer.from('new'), client_timestamp: '1' }] };
+    expect((await refusal(sendRequest(withNew))).code).toBe(status.RESOURCE_EXHAUSTED);
   });
 
   it('GetPreKeyBundle per caller counts calls for unknown numbers too', async () => {
