@@ -8,6 +8,7 @@ import { createServer, type Server as NetServer } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import type { ServerConfig } from './config.js';
 import type { ConnectionGuard } from './grpc/connections.js';
+import { malformedRequestInterceptor } from './grpc/malformedRequests.js';
 import { writeAheadInterceptor } from './grpc/writeAhead.js';
 
 export class ConfigError extends Error {
@@ -43,7 +44,7 @@ export function grpcServerOptions(config: ServerConfig): grpc.ServerOptions {
     'grpc.keepalive_time_ms': config.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
     'grpc.max_connection_idle_ms': config.maxConnectionIdleMs,
-    interceptors: [writeAheadInterceptor],
+    interceptors: [malformedRequestInterceptor, writeAheadInterceptor],
   };
 }
 

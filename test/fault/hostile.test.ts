@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { connect as http2Connect } from 'node:http2';
+import { gzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { join } from 'node:path';
@@ -206,6 +208,72 @@ describe('hostile input', () => {
     const two = bearer(victim.token);
     two.set('authorization', `Bearer ${victim.token}, Bearer ${'b'.repeat(43)}`);
     expect(await call(stubs.keys, stubs.keys.GetPreKeyCount, {}, two).then(() => 0, (e: grpc.ServiceError) => e.code)).toBe(grpc.status.UNAUTHENTICATED);
+    await expectServerHealthy();
+  });
+});
+
+/** gRPC's length-prefixed message: flag (1 = compressed), 4-byte length, bytes. */
+function frame(body: Buffer, opts: { compressed?: boolean; declaredLength?: number } = {}): Buffer {
+  const header = Buffer.alloc(5);
+  header.writeUInt8(opts.compressed ? 1 : 0, 0);
+  header.writeUInt32BE(opts.declaredLength ?? body.length, 1);
+  return Buffer.concat([header, body]);
+}
+
+/** One request over plain HTTP/2, below any gRPC library: resolves with grpc-status and grpc-message. */
+function rawHttp2(path: string, body: Buffer, headers: Record<string, string> = {}): Promise<{ code: number; message: string }> {
+  return new Promise((resolve, reject) => {
+    const session = http2Connect(`http://${server.address}`);
+    const timer = setTimeout(() => {
+      session.destroy();
+      reject(new Error(`no status for ${path} within 10 s`));
+    }, 10_000);
+    const finish = (result: { code: number; message: string } | Error) => {
+      clearTimeout(timer);
+      session.close();
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    session.on('error', finish);
+    const request = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', ...headers });
+    let head: Record<string, unknown> = {};
+    request.on('response', (h) => (head = h));
+    request.on('trailers', (t) => finish({ code: Number(t['grpc-status']), message: String(t['grpc-message'] ?? '') }));
+    // A trailers-only answer carries the status in the headers.
+    request.on('end', () => head['grpc-status'] !== undefined && finish({ code: Number(head['grpc-status']), message: String(head['grpc-message'] ?? '') }));
+    request.on('error', finish);
+    request.resume();
+    request.end(body);
+  });
+}
+
+describe('requests grpc-js cannot turn into one message (API.md: INVALID_ARGUMENT)', () => {
+  const challengeRequest = () => Buffer.from(root.lookupType('e2ee.v1.ChallengeRequest').encode({ number: victim.number }).finish());
+
+  it('a well-formed request over plain HTTP/2 is answered (the probe works)', async () => {
+    expect((await rawHttp2('/e2ee.v1.Accounts/GetChallenge', frame(challengeRequest()))).code).toBe(grpc.status.OK);
+  });
+
+  it.each([
+    ['no message at all', Buffer.alloc(0)],
+    ['a message header cut short', Buffer.from([0, 0])],
+    ['a length prefix the stream ends before', frame(Buffer.alloc(12, 1), { declaredLength: 100 })],
+  ])('%s', async (_name, body) => {
+    expect((await rawHttp2('/e2ee.v1.Accounts/GetChallenge', body)).code).toBe(grpc.status.INVALID_ARGUMENT);
+    const stream = await rawHttp2('/e2ee.v1.Mailbox/Subscribe', body, { authorization: `Bearer ${victim.token}` });
+    expect(stream.code).toBe(grpc.status.INVALID_ARGUMENT);
+  });
+
+  it('two messages on a unary call', async () => {
+    const twice = Buffer.concat([frame(challengeRequest()), frame(challengeRequest())]);
+    expect((await rawHttp2('/e2ee.v1.Accounts/GetChallenge', twice)).code).toBe(grpc.status.INVALID_ARGUMENT);
+  });
+
+  it('a compressed message that does not decompress, while one that does is answered', async () => {
+    const gzip = { 'grpc-encoding': 'gzip' };
+    expect((await rawHttp2('/e2ee.v1.Accounts/GetChallenge', frame(gzipSync(challengeRequest()), { compressed: true }), gzip)).code).toBe(grpc.status.OK);
+    const garbage = await rawHttp2('/e2ee.v1.Accounts/GetChallenge', frame(Buffer.from('not gzip at all'), { compressed: true }), gzip);
+    expect(garbage.code).toBe(grpc.status.INVALID_ARGUMENT);
     await expectServerHealthy();
   });
 });
