@@ -84,6 +84,11 @@ export class ChallengeBook {
     return live && identityKey !== undefined && verified;
   }
 
+  /** Uses the nonce up without checking anything: a request too malformed to check (API.md: any attempt uses it up). */
+  spend(nonce: Uint8Array): void {
+    this.outstanding.delete(Buffer.from(nonce).toString('hex'));
+  }
+
   dropExpired(): void {
     const now = this.clock.now();
     for (const [id, c] of this.outstanding) {

@@ -32,6 +32,15 @@ export class AccountsService {
 
   addToServer(server: grpc.Server, definition: grpc.ServiceDefinition): void {
     const { accounts, challenges, limits, gate, kit, db } = this.deps;
+    /** The request's number; a malformed one is INVALID_ARGUMENT, and still uses the nonce up (API.md). */
+    const numberSpendingNonce = (req: { number: string; nonce: Uint8Array }): string => {
+      try {
+        return validate.number(req.number);
+      } catch (err) {
+        challenges.spend(req.nonce);
+        throw err;
+      }
+    };
     const handlers: AccountsHandlers = {
       GetChallenge: kit.unary('GetChallenge', (req) => {
         const number = validate.number(req.number);
@@ -40,7 +49,7 @@ export class AccountsService {
       }),
 
       Authenticate: kit.unary('Authenticate', async (req, call) => {
-        const number = validate.number(req.number);
+        const number = numberSpendingNonce(req);
         const account = findAccountByNumber(db, number);
         // Verify first: a correct signature always signs in, so nobody can lock an
         // owner out by failing on purpose. Failures draw from the number's allowance.
@@ -56,7 +65,7 @@ export class AccountsService {
       }),
 
       Register: kit.unary('Register', async (req, call) => {
-        const number = validate.number(req.number);
+        const number = numberSpendingNonce(req);
         // The challenge first: any attempt uses the nonce up, and only the holder of
         // the new identity key gets further. A malformed key is reported as such
         // (INVALID_ARGUMENT), but only once its nonce is spent.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { status, type Metadata } from '@grpc/grpc-js';
+import type { RegisterRequest } from '../../proto/generated/e2ee/v1/RegisterRequest.js';
 import type { Session__Output } from '../../proto/generated/e2ee/v1/Session.js';
 import type { AuthenticateRequest } from '../../proto/generated/e2ee/v1/AuthenticateRequest.js';
 import type { PreKeyCount__Output } from '../../proto/generated/e2ee/v1/PreKeyCount.js';
@@ -123,14 +124,16 @@ describe('Register', () => {
     expect(await codeOf(both)).toBe(status.UNAUTHENTICATED);
   });
 
-  it('uses the nonce up on any attempt, one with a malformed identity key included', async () => {
+  it.each([
+    ['a malformed identity key', (req: RegisterRequest) => ({ ...req, identity_key: (req.identity_key as Buffer).subarray(1) })],
+    ['a malformed number', (req: RegisterRequest) => ({ ...req, number: '555' })],
+  ])('uses the nonce up on any attempt, one with %s included', async (_name, spoil) => {
     const number = freshNumber();
     const keys = makeDeviceKeys();
     const challenge = await getChallenge(stubs, number);
     const good = registerRequest(keys, number, challenge);
-    const malformed = { ...good, identity_key: (good.identity_key as Buffer).subarray(1) };
     const registerWith = (req: typeof good) => call<typeof good, Session__Output>(stubs.accounts, stubs.accounts.Register, req);
-    expect(await codeOf(registerWith(malformed))).toBe(status.INVALID_ARGUMENT);
+    expect(await codeOf(registerWith(spoil(good)))).toBe(status.INVALID_ARGUMENT);
     expect(await codeOf(registerWith(good))).toBe(status.UNAUTHENTICATED);
     await register(stubs, number, keys); // a fresh challenge works
   });
@@ -234,9 +237,12 @@ describe('Authenticate', () => {
     }
   });
 
-  it('refuses a malformed number with INVALID_ARGUMENT', async () => {
-    const req = await signedAuth(keys, number);
+  it('refuses a malformed number with INVALID_ARGUMENT, and that uses the nonce up too', async () => {
+    const fresh = freshNumber(); // its own allowance of failures
+    await register(stubs, fresh, keys);
+    const req = await signedAuth(keys, fresh);
     expect(await codeOf(authenticate({ ...req, number: '555' }))).toBe(status.INVALID_ARGUMENT);
+    expect(await codeOf(authenticate(req))).toBe(status.UNAUTHENTICATED);
   });
 });
 
