@@ -72,6 +72,12 @@ export class AccountsService {
         const proven = challenges.redeem(number, req.nonce, req.signature, req.identity_key);
         const identityKey = validate.ecPublicKey(req.identity_key, 'identity_key');
         if (!proven) throw unauthenticated();
+        // Refused before anything is counted: a stranger who proves a key of their own must not
+        // use up the owner's allowance of re-runs. (The writer checks again, in its transaction.)
+        const holder = findAccountByNumber(db, number);
+        if (holder && !Buffer.from(holder.identity_key).equals(identityKey)) {
+          throw failureToRpcError({ kind: 'already_exists', message: 'number is registered with another identity key' });
+        }
         // Counts registrations that proved their key, so failing on purpose uses up nobody's allowance.
         const allowance = limits.take([{ rule: 'registerPerNumber', key: number }]);
         if (!allowance.allowed) {

@@ -152,6 +152,17 @@ describe('rate limits', () => {
     }
   });
 
+  it("Register: a stranger's attempts on a held number use up none of the owner's allowance", async () => {
+    const number = freshNumber();
+    const owner = makeDeviceKeys({ preKeys: 0, kyberPreKeys: 0 });
+    await register(stubs, number, owner);
+    // Each proves a key of its own (the stranger's), so each passes the challenge.
+    for (let i = 0; i < 10; i++) {
+      expect((await refusal(register(stubs, number, makeDeviceKeys({ preKeys: 0, kyberPreKeys: 0 })))).code).toBe(status.ALREADY_EXISTS);
+    }
+    await register(stubs, number, owner); // the owner's safe re-run still goes through
+  });
+
   it('failed Authenticate per number: 10, then refused, while the right signature still signs in', async () => {
     const number = freshNumber();
     const keys = makeDeviceKeys();
