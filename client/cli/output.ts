@@ -1,5 +1,6 @@
 /** How the CLI prints: one line per event, as human text or as one JSON object. */
 import type { ClientEvent, ConnectionState } from '../core/api.js';
+import { printableOnOneLine } from '../terminalText.js';
 
 /** CLI lines: the core's events plus help text. */
 export type OutputLine = ClientEvent | { event: 'help'; text: string };
@@ -16,7 +17,7 @@ export function createOutput(
 ): Output {
   return {
     print(line) {
-      const text = json ? JSON.stringify(line) : humanLine(line);
+      const text = json ? JSON.stringify(line) : humanText(line);
       if (text === undefined) return;
       (line.event === 'error' && !json ? stderr : stdout)(text + '\n');
     },
@@ -30,8 +31,19 @@ export function errorLine(err: unknown): OutputLine {
   return typeof code === 'string' ? { event: 'error', message, code } : { event: 'error', message };
 }
 
-function time(ms: number): string {
-  return new Date(ms).toISOString().slice(11, 19);
+/** Human text: a message or an error is shown, never obeyed, and stays on its line (terminalText.ts); help is ours. */
+function humanText(line: OutputLine): string | undefined {
+  const text = humanLine(line);
+  return text === undefined || line.event === 'help' ? text : printableOnOneLine(text);
+}
+
+/** Local time, as the full-screen client shows it: HH:MM:SS today, else YYYY-MM-DD HH:MM:SS. */
+function time(ms: number, now = Date.now()): string {
+  const at = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const clock = `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+  if (at.toDateString() === new Date(now).toDateString()) return clock;
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${clock}`;
 }
 
 function connectionText(connection: ConnectionState): string {

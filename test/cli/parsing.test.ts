@@ -98,4 +98,18 @@ describe('output lines', () => {
     expect(out).toEqual(['{"event":"sent","to":"+2","timestamp":5}\n']);
     expect(err).toEqual(['error: boom\n']);
   });
+
+  it("shows a message's control characters instead of obeying them, on one line, at local time", () => {
+    const out: string[] = [];
+    const output = createOutput(false, (t) => out.push(t), (t) => out.push(t));
+    const at = new Date(2025, 0, 2, 9, 5, 7).getTime(); // local time, not today
+    output.print({ event: 'message', from: '+3', text: 'hi\x1b]0;pwned\x07\x1b[2J\rX\nforged [13:00:00] +9: line\ttab\x9b', timestamp: at, id: 1 });
+    output.print({ event: 'error', message: 'server says \x1b[31mred' });
+    expect(out).toEqual([
+      '[2025-01-02 09:05:07] +3: hi\u241b]0;pwned\u2407\u241b[2J\u240dX ↵ forged [13:00:00] +9: line    tab\ufffd\n',
+      'error: server says \u241b[31mred\n',
+    ]);
+    for (const line of out) expect(line.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
 });
+
