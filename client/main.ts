@@ -29,15 +29,22 @@ function dropTlsServerNameWarning(): void {
   }) as typeof process.emitWarning;
 }
 
-/** --help, "<command> --help", "help <command>": on stdout; an unknown command is a usage error. */
-function showHelp(topic: string | undefined): number {
+/** --help, "<command> --help", "help <command>": on stdout (a JSON line with --json); an unknown command is a usage error. */
+function showHelp(topic: string | undefined, json: boolean): number {
   const text = topic === undefined ? usageText() : commandHelp(topic);
   if (text === undefined) {
-    process.stderr.write(`error: ${unknownCommand(topic!)}\n`);
+    usageError(createOutput(json), json, unknownCommand(topic!));
     return EXIT_USAGE;
   }
-  process.stdout.write(text + '\n');
+  createOutput(json).print({ event: 'help', text });
   return EXIT_OK;
+}
+
+/** A usage mistake: its line, and for a person a pointer to where the usage is. */
+function usageError(out: Output, json: boolean, message: string): number {
+  out.print({ event: 'error', message, code: 'usage' });
+  if (!json) process.stderr.write('"--help" lists the options and commands\n');
+  return EXIT_USAGE;
 }
 
 /** What a one-shot command left undone when a signal cut it short. */
@@ -50,29 +57,21 @@ function interruptedMessage(command: string): string {
 
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseArgs(argv);
-  if (parsed.kind === 'help') return showHelp(parsed.topic);
-  if (parsed.kind === 'usage_error') {
-    createOutput(parsed.json).print({ event: 'error', message: parsed.message, code: 'usage' });
-    if (!parsed.json) process.stderr.write('"--help" lists the options and commands\n');
-    return EXIT_USAGE;
-  }
+  if (parsed.kind === 'help') return showHelp(parsed.topic, parsed.json);
+  if (parsed.kind === 'usage_error') return usageError(createOutput(parsed.json), parsed.json, parsed.message);
   const options = parsed.options;
   // From here on, every failure is one line, as JSON with --json.
   const out = mutableOutput(createOutput(options.json));
   if (!isValidNumber(options.number)) {
     const message = `--id must be a phone number in E.164 form (like +15551234567), not ${JSON.stringify(options.number)}`;
-    out.print({ event: 'error', message, code: 'usage' });
-    return EXIT_USAGE;
+    return usageError(out, options.json, message);
   }
   const [commandName] = options.command;
   // Checked before the account is opened: a mistyped command creates no data folder or key.
   let command: Command | undefined;
   if (commandName !== undefined) {
     const parsedCommand = parseCommand(options.command);
-    if (!parsedCommand.ok) {
-      out.print({ event: 'error', message: parsedCommand.message, code: 'usage' });
-      return EXIT_USAGE;
-    }
+    if (!parsedCommand.ok) return usageError(out, options.json, parsedCommand.message);
     command = parsedCommand.command;
   }
 

@@ -24,12 +24,18 @@ export interface CliOptions {
 export type ParsedArgs =
   | { kind: 'run'; options: CliOptions }
   /** --help (no topic), "<command> --help" or "help <command>": needs no --id. */
-  | { kind: 'help'; topic?: string }
+  | { kind: 'help'; topic?: string; json: boolean }
   /** `json`: --json was among the options read before the mistake. */
   | { kind: 'usage_error'; message: string; json: boolean };
 
 const VALUE_OPTIONS = new Set(['--id', '--server', '--data-dir', '--ca']);
 const FLAGS = new Set(['--headless', '--json', '--no-bell', '--tls', '--insecure', '--help', '-h']);
+
+/** host:port, the host a name, an IPv4 address or a bracketed IPv6 one, the port 1 to 65535. */
+function isHostAndPort(value: string): boolean {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(value);
+  return match !== null && Number(match[2]) >= 1 && Number(match[2]) <= 65_535;
+}
 
 export function defaultDataDir(number: string): string {
   return join(homedir(), '.e2ee-chat', number);
@@ -54,13 +60,16 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
   }
   const command = argv.slice(i);
-  if (flags.has('--help') || flags.has('-h')) return { kind: 'help' };
+  const json = flags.has('--json');
+  if (flags.has('--help') || flags.has('-h')) return { kind: 'help', json };
   // Only right after the command's name: later, "--help" may be words of a message.
-  if (command[0] !== undefined && (command[1] === '--help' || command[1] === '-h')) return { kind: 'help', topic: command[0] };
-  if (command[0] === 'help' && command.length <= 2) return { kind: 'help', topic: command[1] };
-  const usageError = (message: string): ParsedArgs => ({ kind: 'usage_error', message, json: flags.has('--json') });
+  if (command[0] !== undefined && (command[1] === '--help' || command[1] === '-h')) return { kind: 'help', topic: command[0], json };
+  if (command[0] === 'help' && command.length <= 2) return { kind: 'help', topic: command[1], json };
+  const usageError = (message: string): ParsedArgs => ({ kind: 'usage_error', message, json });
   const number = values.get('--id');
   if (number === undefined) return usageError('missing --id <number>');
+  const server = values.get('--server') ?? DEFAULT_SERVER;
+  if (!isHostAndPort(server)) return usageError(`--server must be host:port (like ${DEFAULT_SERVER}), not ${JSON.stringify(server)}`);
   if (flags.has('--insecure') && (flags.has('--tls') || values.has('--ca'))) {
     return usageError('--insecure cannot be combined with --tls or --ca');
   }
@@ -68,7 +77,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     kind: 'run',
     options: {
       number,
-      server: values.get('--server') ?? DEFAULT_SERVER,
+      server,
       dataDir: values.get('--data-dir') ?? defaultDataDir(number),
       headless: flags.has('--headless'),
       json: flags.has('--json'),

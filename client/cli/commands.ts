@@ -1,4 +1,6 @@
 /** Command words (REPL lines, one-shot arguments, UI slash commands) to a typed command. */
+import { isValidNumber } from '../core/numbers.js';
+
 export type Command =
   | { kind: 'register' }
   /** `r`: register while unregistered, else receive. */
@@ -79,25 +81,34 @@ export function parseCommand(words: readonly string[]): ParsedCommand {
       return rest.length <= 1 ? { ok: true, command: rest[0] === undefined ? { kind: 'help' } : { kind: 'help', topic: rest[0] } } : usage('help');
     case 'fetch_keys':
     case 'f': {
-      return onlyArgument === undefined ? usage('fetch_keys') : { ok: true, command: { kind: 'fetch_keys', number: onlyArgument } };
+      if (onlyArgument === undefined) return usage('fetch_keys');
+      return notANumber(onlyArgument) ?? { ok: true, command: { kind: 'fetch_keys', number: onlyArgument } };
     }
     case 'verify':
     case 'trust': {
-      return onlyArgument === undefined ? usage(name) : { ok: true, command: { kind: name, number: onlyArgument } };
+      if (onlyArgument === undefined) return usage(name);
+      return notANumber(onlyArgument) ?? { ok: true, command: { kind: name, number: onlyArgument } };
     }
     case 'send':
     case 's': {
       const [to, ...text] = rest;
       if (to === undefined || text.length === 0) return usage('send');
-      return { ok: true, command: { kind: 'send', to, text: text.join(' ') } };
+      return notANumber(to) ?? { ok: true, command: { kind: 'send', to, text: text.join(' ') } };
     }
     default:
       return { ok: false, message: unknownCommand(name) };
   }
 }
 
+/** A mistyped number is a usage mistake, found before anything is opened or sent. */
+function notANumber(word: string): ParsedCommand | undefined {
+  return isValidNumber(word) ? undefined : { ok: false, message: `not a phone number in E.164 form (like +15551234567): ${JSON.stringify(word)}` };
+}
+
 function noArgs(rest: readonly string[], command: Command): ParsedCommand {
-  return rest.length === 0 ? { ok: true, command } : { ok: false, message: `"${command.kind}" takes no arguments` };
+  if (rest.length === 0) return { ok: true, command };
+  const hint = rest[0]!.startsWith('-') ? ' (options such as --json go before the command)' : '';
+  return { ok: false, message: `"${command.kind}" takes no arguments${hint}` };
 }
 
 function usage(name: string): ParsedCommand {

@@ -60,7 +60,8 @@ describe('the client CLI', () => {
   it('fails with one line and a non-zero exit code', async () => {
     const badNumber = await runClient(['--id', '12345', 'receive']);
     expect(badNumber.code).toBe(2);
-    expect(badNumber.stderr.trim().split('\n')).toHaveLength(1);
+    // The mistake, and where the usage is.
+    expect(badNumber.stderr.trim().split('\n')).toEqual([expect.stringContaining('--id must be a phone number'), '"--help" lists the options and commands']);
 
     const unknownContact = await runClient(args(ALICE, '--json', 'send', '+15555559999', 'anyone?'));
     expect(unknownContact.code).toBe(1);
@@ -92,7 +93,7 @@ describe('the client CLI', () => {
     for (const words of [['bogus', '--help'], ['help', 'bogus']]) {
       const unknown = await runClient(words);
       expect(unknown.code).toBe(2);
-      expect(unknown.stderr).toBe('error: unknown command "bogus"; "help" lists the commands\n');
+      expect(unknown.stderr).toBe('error: unknown command "bogus"; "help" lists the commands\n"--help" lists the options and commands\n');
       expect(unknown.stdout).toBe('');
     }
   });
@@ -101,13 +102,37 @@ describe('the client CLI', () => {
     const fresh = join(scratchDir(), 'account');
     const mistyped = await runClient(['--id', ALICE, '--data-dir', fresh, 'sned', BOB, 'hi']);
     expect(mistyped.code).toBe(2);
-    expect(mistyped.stderr).toBe('error: unknown command "sned"; "help" lists the commands\n');
+    expect(mistyped.stderr).toBe('error: unknown command "sned"; "help" lists the commands\n"--help" lists the options and commands\n');
     expect(existsSync(fresh)).toBe(false);
 
     const closed = await unusedAddress();
     const unreachable = await runClient(['--id', ALICE, '--server', closed, '--data-dir', fresh, '--json', 'register']);
     expect(unreachable.code).toBe(1);
     expect(unreachable.events).toEqual([{ event: 'error', code: 'unavailable', message: expect.stringContaining(`server ${closed} unreachable`) }]);
+  }, 30_000);
+
+  it('calls every usage mistake one, with exit code 2 and a pointer to --help, before opening the account', async () => {
+    const fresh = join(scratchDir(), 'account');
+    const pointer = '"--help" lists the options and commands\n';
+    const mistakes: [string[], string][] = [
+      [['send', 'abc', 'hello'], 'error: not a phone number in E.164 form (like +15551234567): "abc"\n'],
+      [['verify', '12'], 'error: not a phone number in E.164 form (like +15551234567): "12"\n'],
+      [['send', BOB], 'error: usage: send <number> <message>\n'],
+      [['recv', '--json'], 'error: "receive" takes no arguments (options such as --json go before the command)\n'],
+      [['--server', '127.0.0.1', 'receive'], 'error: --server must be host:port (like 127.0.0.1:50051), not "127.0.0.1"\n'],
+      [['--server', '127.0.0.1:99999', 'receive'], 'error: --server must be host:port (like 127.0.0.1:50051), not "127.0.0.1:99999"\n'],
+    ];
+    for (const [words, message] of mistakes) {
+      const run = await runClient(['--id', ALICE, '--data-dir', fresh, ...words]);
+      expect({ words, code: run.code, stderr: run.stderr }).toEqual({ words, code: 2, stderr: message + pointer });
+    }
+    const badId = await runClient(['--id', '123', '--data-dir', fresh, 'receive']);
+    expect(badId.stderr).toContain(pointer);
+    expect(existsSync(fresh)).toBe(false);
+    // --json: help is a JSON line too
+    const help = await runClient(['--json', 'send', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.events).toEqual([{ event: 'help', text: expect.stringContaining('send <number> <message>') }]);
   }, 30_000);
 
   it('reports a data folder it cannot use in one line, as JSON with --json', async () => {

@@ -43,11 +43,11 @@ describe('command-line options', () => {
   });
 
   it('reads help requests without --id: --help, "<command> --help", "help <command>"', () => {
-    expect(parseArgs(['--help'])).toEqual({ kind: 'help' });
-    expect(parseArgs(['send', '--help'])).toEqual({ kind: 'help', topic: 'send' });
-    expect(parseArgs(['--json', 'r', '-h'])).toEqual({ kind: 'help', topic: 'r' });
-    expect(parseArgs(['help', 'send'])).toEqual({ kind: 'help', topic: 'send' });
-    expect(parseArgs(['help'])).toEqual({ kind: 'help', topic: undefined });
+    expect(parseArgs(['--help'])).toEqual({ kind: 'help', json: false });
+    expect(parseArgs(['send', '--help'])).toEqual({ kind: 'help', topic: 'send', json: false });
+    expect(parseArgs(['--json', 'r', '-h'])).toEqual({ kind: 'help', topic: 'r', json: true });
+    expect(parseArgs(['help', 'send'])).toEqual({ kind: 'help', topic: 'send', json: false });
+    expect(parseArgs(['help'])).toEqual({ kind: 'help', topic: undefined, json: false });
     // Later in the words, "--help" is part of a message.
     expect(parseArgs(['--id', '+111111111', 'send', '+222222222', 'see', '--help'])).toMatchObject({
       kind: 'run',
