@@ -241,7 +241,7 @@ export class ChatClient implements ChatClientApi {
   }
 
   private requireRegistered(): void {
-    if (!this.isRegistered()) throw new ClientError('not_registered', `${this.number} is not registered yet; run "register"`);
+    if (!this.isRegistered()) throw new ClientError('not_registered', `${this.number} is not registered on this server; run "register"`);
   }
 
   private maintainInBackground(): void {

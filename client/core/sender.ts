@@ -409,7 +409,10 @@ export class Sender {
     }
     // A sendText waiting for these rows reports the failure itself; an error event would say it twice.
     const unawaited = batch.some((row) => row.messageId === null || !this.attempting.has(row.messageId));
-    if (unawaited) this.ctx.emit({ event: 'error', message: error.message, code: error.code });
+    // Receipts are nothing the user sent: say so, rather than "sending to …" failed.
+    const receiptsOnly = batch.every((row) => row.messageId === null);
+    const message = receiptsOnly ? `receipts to ${batch[0]!.destination} were not delivered (${error.message})` : error.message;
+    if (unawaited) this.ctx.emit({ event: 'error', message, code: error.code });
     this.settleAttempts(
       failed.map((message) => message.id),
       failed.map((message) => ({ ...message, status: 'failed', error: error.message })),

@@ -32,4 +32,20 @@ describe('two clients through a real server', () => {
     expect(alice.log.of('receipt')).toEqual([expect.objectContaining({ from: '+15550000002', type: 'delivery' })]);
     expect(alice.client.messages('+15550000002')[0]?.status).toBe('delivered');
   });
+
+  it('reports a receipt to a contact who has gone as a receipt, not as a message of ours', async () => {
+    const carol = await registeredClient(server.address, '+15550000003');
+    try {
+      await carol.client.send('+15550000002', 'sent just before leaving');
+      await carol.client.unregister();
+      await bob.client.receive();
+      await bob.log.waitFor((events) => events.some((e) => e.event === 'error'), 10_000, "the failed receipt's error");
+      expect(bob.log.of('error')).toEqual([
+        { event: 'error', code: 'not_found', message: expect.stringMatching(/^receipts to \+15550000003 were not delivered \(.*no such account\)$/) },
+      ]);
+    } finally {
+      await carol.dispose();
+    }
+  });
 });
+
