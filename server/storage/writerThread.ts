@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './database.js';
-import { WriteBatcher } from './writeBatcher.js';
+import { WalSync, WriteBatcher } from './writeBatcher.js';
 import { serializeError, type Write, type WriteRequest, type WriteResponse, type WriteResult, type WriterData } from './writerProtocol.js';
 
 const { dbPath, scriptsModule, maxBytes } = workerData as WriterData;
@@ -19,7 +19,8 @@ const scriptsExports = (await import(scriptsModule)) as {
 const scripts = scriptsExports.default;
 const unsynced = scriptsExports.unsynced ?? new Set<string>();
 const db = openDatabase(dbPath, { maxBytes });
-const batcher = new WriteBatcher(db);
+const wal = new WalSync(`${db.name}-wal`);
+const batcher = new WriteBatcher(db, () => wal.sync());
 const port = parentPort!;
 
 /** Results of one commit go back together, in one message. */
@@ -49,9 +50,14 @@ function runWrite({ id, script: name, args }: Write): void {
 port.on('message', (request: WriteRequest) => {
   if (request.kind === 'close') {
     batcher.flush();
-    db.close();
-    port.postMessage({ kind: 'closed' } satisfies WriteResponse);
-    port.close();
+    // The last unsynced commits are synced and answered before 'closed'.
+    void batcher.syncUnsynced().then(() => wal.close()).then(() => {
+      db.close();
+      queueMicrotask(() => {
+        port.postMessage({ kind: 'closed' } satisfies WriteResponse);
+        port.close();
+      });
+    });
     return;
   }
   request.writes.forEach(runWrite);

@@ -4,7 +4,7 @@ import { DatabaseError, openDatabase, storedServerId, type Db } from '../../serv
 import { MIGRATIONS } from '../../server/storage/migrations.js';
 import { deleteAccount, insertAccount } from '../../server/storage/accounts.js';
 import { deleteEnvelopes, deleteEnvelopesOlderThan, envelopesAfter, insertEnvelope, insertEnvelopes } from '../../server/storage/mailbox.js';
-import { WriteBatcher } from '../../server/storage/writeBatcher.js';
+import { WalSync, WriteBatcher } from '../../server/storage/writeBatcher.js';
 import { databaseAtVersion } from '../helpers/schema.js';
 import { serverDatabaseForFile } from '../helpers/server.js';
 
@@ -149,7 +149,8 @@ describe('expiry', () => {
 describe('group commit', () => {
   it('commits the writes of one event-loop turn together, and a failing job alone rolls back', async () => {
     let commits = 0;
-    const writes = new WriteBatcher(temp.db, () => commits++);
+    const wal = new WalSync(`${temp.db.name}-wal`);
+    const writes = new WriteBatcher(temp.db, () => wal.sync(), () => commits++);
     const id = insertAccount(temp.db, { number: '+15550003333', identityKey: new Uint8Array(33), registrationId: 1, now: 0 });
     const insert = (guid: string) => (d: Db) =>
       insertEnvelope(d, { guid, destinationId: id, source: '+1', sourceDevice: 1, type: 2, content: new Uint8Array([1]), clientTimestamp: 0, serverTimestamp: 0 });
@@ -163,15 +164,52 @@ describe('group commit', () => {
     expect(envelopesAfter(temp.db, id, 0, 0, 10).map((e) => e.guid)).toEqual(['batch-a', 'batch-b']);
   });
 
-  it('skips the fsync only for a batch whose jobs all say they need none', async () => {
-    const writes = new WriteBatcher(temp.db);
+  it('commits without its own fsync only a batch whose jobs all say they need none, and syncs the WAL after it', async () => {
+    const wal = new WalSync(`${temp.db.name}-wal`);
+    let walSyncs = 0;
+    const writes = new WriteBatcher(temp.db, () => {
+      walSyncs += 1;
+      return wal.sync();
+    });
     const setting = (d: Db) => d.pragma('synchronous', { simple: true }) as number;
     const [FULL, NORMAL] = [2, 1];
     expect(await writes.run(setting, { synced: false })).toBe(NORMAL);
+    expect(walSyncs).toBe(1);
     const mixed = await Promise.all([writes.run(setting, { synced: false }), writes.run(setting)]);
     expect(mixed).toEqual([FULL, FULL]);
     expect(await writes.run(setting)).toBe(FULL);
     expect(await writes.run(setting, { synced: false })).toBe(NORMAL);
     expect(await writes.run(setting, { synced: true })).toBe(FULL);
+    expect(walSyncs).toBe(2); // only after the batches of unsynced jobs alone
+    await wal.close();
+  });
+
+  it('settles an unsynced job at the next synced commit, without a sync of its own', async () => {
+    let walSyncs = 0;
+    const countingSyncs = () => {
+      walSyncs += 1;
+      return Promise.resolve();
+    };
+    // A long wait before a sync of its own: the synced commit must come first.
+    const writes = new WriteBatcher(temp.db, countingSyncs, () => {}, 60_000);
+    const ack = writes.run(() => 'acked', { synced: false });
+    await new Promise((resolve) => setImmediate(resolve)); // committed alone, unsynced
+    const [acked, sent] = await Promise.all([ack, writes.run(() => 'sent')]);
+    expect([acked, sent]).toEqual(['acked', 'sent']);
+    expect(walSyncs).toBe(0);
+  });
+
+  it('settles an unsynced job only once the WAL sync after its commit is done', async () => {
+    let finishSync!: () => void;
+    const writes = new WriteBatcher(temp.db, () => new Promise<void>((resolve) => (finishSync = resolve)));
+    let settled = false;
+    const job = writes.run(() => 'acked', { synced: false }).then((value) => {
+      settled = true;
+      return value;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled).toBe(false); // committed, not yet answered
+    finishSync();
+    expect(await job).toBe('acked');
   });
 });
