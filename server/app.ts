@@ -95,6 +95,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const { port, acceptor } = listening;
   maintenance.start();
+  const streamChecks = setInterval(() => mailbox.endStreamsOfDeletedAccounts(), config.streamCheckMs);
+  streamChecks.unref();
 
   let stopping: Promise<void> | undefined;
   const stop = (graceMs = config.shutdownGraceMs) =>
@@ -104,6 +106,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       health.endWatches();
       acceptor.close();
       maintenance.stop();
+      clearInterval(streamChecks);
       mailbox.endAllStreams('shutdown');
       // 2. In-flight calls get the grace period, then are cancelled.
       await new Promise<void>((resolve) => {

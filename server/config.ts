@@ -42,6 +42,11 @@ export interface ServerConfig {
   maxCallMs: number;
   /** At shutdown, how long in-flight calls get to finish. */
   shutdownGraceMs: number;
+  /**
+   * How often open delivery streams check that their account still exists: the
+   * operator's `accounts delete` runs in another process, which this one never hears of.
+   */
+  streamCheckMs: number;
   /** Upper bound on the database file, in bytes (0: none); writes past it fail as a full disk does. */
   maxDatabaseBytes: number;
   challengeTtlMs: number;
@@ -87,6 +92,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxConnectionIdleMs: 10 * MINUTE,
   maxCallMs: 30 * SECOND,
   shutdownGraceMs: 5 * SECOND,
+  streamCheckMs: 30 * SECOND,
   maxDatabaseBytes: 0,
   challengeTtlMs: 60 * SECOND,
   tokenTtlMs: DAY,

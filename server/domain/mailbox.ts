@@ -1,7 +1,7 @@
 /** Mailbox rules: durable, idempotent Send; Fetch; Ack; one live stream per account. */
 import type { ServerConfig } from '../config.js';
 import { failpoint } from '../failpoints.js';
-import { findAccountByNumber } from '../storage/accounts.js';
+import { findAccountById, findAccountByNumber } from '../storage/accounts.js';
 import type { Db } from '../storage/database.js';
 import { envelopesAfter, findSendReceipt } from '../storage/mailbox.js';
 import { DeliveryStream, HeldBytes, type DeliverySink, type StreamEnd } from './delivery.js';
@@ -154,6 +154,13 @@ export class MailboxService {
     const row = findAccountByNumber(this.db, number);
     if (row) this.recipients.remember(number, { id: row.id });
     return row;
+  }
+
+  /** Ends the streams of accounts deleted behind this process's back (the operator's command). */
+  endStreamsOfDeletedAccounts(): void {
+    for (const accountId of [...this.streams.keys()]) {
+      if (!findAccountById(this.db, accountId)) this.sessionsEnded(accountId);
+    }
   }
 
   endAllStreams(why: StreamEnd): void {

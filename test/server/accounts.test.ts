@@ -321,4 +321,28 @@ describe('an account the operator deletes while the server runs', () => {
     expect(stale === status.UNAUTHENTICATED || (typeof stale === 'object' && stale.envelopes.length === 0)).toBe(true);
     stream.cancel();
   });
+
+  it('ends its open stream as an ended session, at the next check of open streams', async () => {
+    const checking = await startTestServer({ streamCheckMs: 100 });
+    const checkingStubs = connect(checking.address);
+    try {
+      const deleted = await register(checkingStubs, freshNumber());
+      const stream = subscribe(checkingStubs, deleted.auth);
+      await stream.until((events) => events.some((event) => event.queue_empty));
+      const db = openDatabase(checking.dbPath);
+      try {
+        deleteAccount(db, findAccountByNumber(db, deleted.number)!.id);
+      } finally {
+        db.close();
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const stayedOpen = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the stream stayed open 5 s')), 5_000)));
+      const ended = await Promise.race([stream.ended, stayedOpen]).finally(() => clearTimeout(timer));
+      expect(ended.code).toBe(status.UNAUTHENTICATED);
+    } finally {
+      checkingStubs.close();
+      await checking.stop();
+    }
+  });
 });
+
