@@ -17,7 +17,7 @@ export async function register(ctx: ClientContext): Promise<void> {
   // handing out keys we cannot use.
   ctx.db.transaction(() => storeKeySet(ctx.db, keys, now))();
 
-  const challenge = await ctx.api.getChallenge(number);
+  const challenge = await ctx.api.getChallenge(number, 'registering');
   const signed = signChallenge(challenge, number, identityKeyPair.privateKey, pinnedServerId(ctx.db));
   const wire = keySetToWire(keys);
   const session = await ctx.api.register({

@@ -22,7 +22,7 @@ export function signIn(ctx: ClientContext): Promise<void> {
 
 async function signInOnce(ctx: ClientContext): Promise<void> {
   const { number, identityKeyPair } = ctx.local;
-  const challenge = await ctx.api.getChallenge(number);
+  const challenge = await ctx.api.getChallenge(number, 'signing in');
   const signed = signChallenge(challenge, number, identityKeyPair.privateKey, pinnedServerId(ctx.db));
   let session;
   try {

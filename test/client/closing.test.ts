@@ -27,6 +27,6 @@ describe('closing a client while its outbox is being sent', () => {
   it('refuses calls after close as unavailable (try again later), not as a server failure', async () => {
     const api = new ServerApi(pair.server.address, { kind: 'plaintext' });
     api.close();
-    await expect(api.getChallenge(ALICE)).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(api.getChallenge(ALICE, 'signing in')).rejects.toMatchObject({ code: 'unavailable' });
   });
 });

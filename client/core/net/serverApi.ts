@@ -84,8 +84,9 @@ export class ServerApi {
     });
   }
 
-  getChallenge(number: string): Promise<Challenge__Output> {
-    return this.unary('getting a challenge', new grpc.Metadata(), (md, o, cb) => this.accounts.GetChallenge({ number }, md, o, cb));
+  /** `doing` names the step the challenge is for, as the user knows it (not "getting a challenge"). */
+  getChallenge(number: string, doing: 'signing in' | 'registering'): Promise<Challenge__Output> {
+    return this.unary(doing, new grpc.Metadata(), (md, o, cb) => this.accounts.GetChallenge({ number }, md, o, cb));
   }
 
   authenticate(request: AuthenticateRequest): Promise<Session__Output> {
