@@ -104,6 +104,17 @@ describe('App', () => {
     expect(bob.log.of('message').map((m) => m.text)).toEqual(['fast typist', 'pasted\ntwo lines']);
   });
 
+  it('sends no control character that arrived in the same burst as typed text', async () => {
+    const alice = await open(true);
+    const bob = await contact();
+    const { lastFrame, stdin } = await mount(alice);
+    await type(stdin, `/chat ${bob.client.number}`, KEYS.enter, 'hello\x0e wor\x07ld');
+    expect(lastFrame()).toContain('> hello world');
+    await type(stdin, KEYS.enter);
+    await bob.log.waitForCount('message', 1);
+    expect(bob.log.of('message')[0]?.text).toBe('hello world');
+  });
+
   it('shows a live message at once, and counts unread (with a bell) when its conversation is not on screen', async () => {
     const alice = await open(true);
     const bob = await contact();

@@ -4,6 +4,7 @@ import type { ChatMessage, ConversationSummary } from '../../client/core/api.js'
 import { ConversationList } from '../../client/ui/components/ConversationList.js';
 import { ConversationView } from '../../client/ui/components/ConversationView.js';
 import { InputLine } from '../../client/ui/components/InputLine.js';
+import { SearchView } from '../../client/ui/components/SearchView.js';
 import { StatusBar, type StatusBarProps } from '../../client/ui/components/StatusBar.js';
 import { VerifyView } from '../../client/ui/components/VerifyView.js';
 import { settle, waitForFrame } from './inkTesting.js';
@@ -80,6 +81,13 @@ describe('ConversationView', () => {
     expect(scrolled).toContain('scrolled');
   });
 
+  it("shows a message's control characters as symbols instead of letting the terminal obey them", async () => {
+    const text = 'a\x1b[2Jb\x1b]0;title\x07c\rd\be\tf';
+    const frame = await frameOf(viewOf([message(1, { direction: 'incoming', sender: BOB, text, status: undefined })]));
+    expect(frame).toContain('a␛[2Jb␛]0;title␇c␍d␈e    f');
+    expect(frame).not.toMatch(/\x1b\[2J|\x1b\]|\x07|\r|\x08|\t/);
+  });
+
   it('names the contact in a banner when the identity key changed', async () => {
     const frame = await frameOf(viewOf([message(1)], { identityChanged: true }));
     expect(frame).toContain(`${BOB}'s safety number changed`);
@@ -131,6 +139,12 @@ describe('StatusBar', () => {
     expect(await frameOf(<StatusBar {...base} catchingUp={{ pending: 0 }} />)).toBe(`${ME} @ 127.0.0.1:5000 │ connected │ catching up`);
   });
 
+  it('shows control characters in an error or notice as symbols', async () => {
+    const frame = await frameOf(<StatusBar {...base} lastError={'bad\x1b[2J\x07'} notice={'x\x1b]0;t\x07'} />);
+    expect(frame).toContain('error: bad␛[2J␇ │ x␛]0;t␇');
+    expect(frame).not.toMatch(/\x1b\[2J|\x1b\]|\x07/);
+  });
+
   it('says when the number is not registered yet', async () => {
     expect(await frameOf(<StatusBar {...base} registration="unregistered" />)).toContain('not registered');
   });
@@ -144,6 +158,15 @@ describe('InputLine', () => {
     const frame = await frameOf(<InputLine draft={{ text: 'first\nsecond', cursor: 12 }} focused placeholder="" />);
     expect(frame).toContain('> first');
     expect(frame).toContain('  second');
+  });
+});
+
+describe('SearchView', () => {
+  it("shows a found message's control characters as symbols", async () => {
+    const found = message(1, { direction: 'incoming', sender: BOB, text: 'hit\x1b[2J\x1b]0;t\x07\r', status: undefined });
+    const frame = await frameOf(<SearchView text="hit" results={[found]} height={10} now={NOW} />);
+    expect(frame).toContain('hit␛[2J␛]0;t␇␍');
+    expect(frame).not.toMatch(/\x1b\[2J|\x1b\]|\x07|\r/);
   });
 });
 

@@ -71,6 +71,10 @@ describe('lineEditor', () => {
   it('turns a pasted carriage return into a new line', () => {
     expect(insertText(emptyDraft, 'a\r\nb\rc').text).toBe('a\nb\nc');
   });
+
+  it('drops control characters other than the new line from typed or pasted text', () => {
+    expect(insertText(emptyDraft, 'hi\x0e th\x00ere\x1b\x07\t\x7f\x9b!\nok')).toEqual({ text: 'hi there!\nok', cursor: 12 });
+  });
 });
 
 describe('historyLayout', () => {

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { ConversationSummary } from '../../core/api.js';
+import { printableOnOneLine } from '../../terminalText.js';
 
 export interface ConversationListProps {
   /** Most recent first. */
@@ -40,7 +41,7 @@ function ConversationRow(props: { conversation: ConversationSummary; isOpen: boo
       <Text inverse={isOpen} wrap="truncate-end">
         {isOpen ? '›' : ' '}
         <Text color={conversation.identityChanged ? 'red' : undefined}>{flag}</Text>
-        <Text bold={conversation.unread > 0}>{conversation.number.slice(0, nameWidth).padEnd(nameWidth)}</Text>
+        <Text bold={conversation.unread > 0}>{printableOnOneLine(conversation.number).slice(0, nameWidth).padEnd(nameWidth)}</Text>
         <Text color="cyan" bold>
           {badge}
         </Text>

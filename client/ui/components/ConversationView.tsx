@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { ChatMessage, ConversationSummary, DeliveryStatus } from '../../core/api.js';
+import { printableOnOneLine } from '../../terminalText.js';
 import { deliveryMark, formatTime } from '../format.js';
 import { visibleLines, type HistoryLine } from '../state/historyLayout.js';
 import type { History } from '../state/uiState.js';
@@ -35,7 +36,7 @@ export function ConversationView(props: ConversationViewProps) {
     <Box flexDirection="column" flexGrow={1} borderStyle="round" borderColor={props.focused ? 'cyan' : 'gray'} paddingX={1}>
       <Box height={1}>
         <Text bold wrap="truncate-end">
-          {conversation ? conversation.number : 'No conversation open'}
+          {conversation ? printableOnOneLine(conversation.number) : 'No conversation open'}
           {scrolled && <Text dimColor>{atTop && history?.complete ? '  (top of history)' : '  (scrolled: PgDn for newer)'}</Text>}
         </Text>
       </Box>
@@ -75,9 +76,9 @@ function MessageHeader(props: { message: ChatMessage; now: number }) {
       <Text wrap="truncate-end">
         <Text dimColor>{formatTime(message.timestamp, props.now)} </Text>
         <Text bold color={outgoing ? 'blue' : 'magenta'}>
-          {outgoing ? 'you' : message.sender}
+          {outgoing ? 'you' : printableOnOneLine(message.sender)}
         </Text>
-        {outgoing && <Text color={MARK_COLOR[message.status ?? 'sending']}> {deliveryMark(message)}</Text>}
+        {outgoing && <Text color={MARK_COLOR[message.status ?? 'sending']}> {printableOnOneLine(deliveryMark(message))}</Text>}
       </Text>
     </Box>
   );

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { ChatMessage } from '../../core/api.js';
+import { printableOnOneLine } from '../../terminalText.js';
 import { formatTime } from '../format.js';
 
 export interface SearchViewProps {
@@ -15,14 +16,14 @@ export function SearchView(props: SearchViewProps) {
   return (
     <Box flexDirection="column" flexGrow={1} borderStyle="round" borderColor="cyan" paddingX={1} overflow="hidden">
       <Text bold wrap="truncate-end">
-        Search “{props.text}”: {props.results.length} found (Esc to close, /chat &lt;number&gt; to open)
+        Search “{printableOnOneLine(props.text)}”: {props.results.length} found (Esc to close, /chat &lt;number&gt; to open)
       </Text>
       {shown.map((m) => (
         <Text key={m.id} wrap="truncate-end">
           <Text dimColor>{formatTime(m.timestamp, props.now)} </Text>
-          <Text bold>{m.conversation}</Text>
+          <Text bold>{printableOnOneLine(m.conversation)}</Text>
           <Text dimColor>{m.direction === 'outgoing' ? ' you: ' : ' them: '}</Text>
-          {m.text.replace(/\n/g, ' ')}
+          {printableOnOneLine(m.text)}
         </Text>
       ))}
     </Box>

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { ConnectionState } from '../../core/api.js';
+import { printableOnOneLine } from '../../terminalText.js';
 import { describeConnection } from '../format.js';
 import { useClock } from '../hooks/useClock.js';
 import type { Registration } from '../state/uiState.js';
@@ -42,8 +43,8 @@ export function StatusBar(props: StatusBarProps) {
             {props.catchingUp.pending > 0 && ` (${props.catchingUp.pending} left)`}
           </Text>
         )}
-        {props.lastError && <Text color="red"> │ error: {props.lastError}</Text>}
-        {props.notice && <Text> │ {props.notice}</Text>}
+        {props.lastError && <Text color="red"> │ error: {printableOnOneLine(props.lastError)}</Text>}
+        {props.notice && <Text> │ {printableOnOneLine(props.notice)}</Text>}
       </Text>
     </Box>
   );

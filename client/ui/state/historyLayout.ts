@@ -4,6 +4,7 @@
  * a message's lines are cached per width, so a new message costs only its own.
  */
 import type { ChatMessage } from '../../core/api.js';
+import { printable } from '../../terminalText.js';
 
 export interface HistoryLine {
   key: string;
@@ -19,7 +20,8 @@ const cache = new WeakMap<ChatMessage, { width: number; lines: HistoryLine[] }>(
 export function messageLines(message: ChatMessage, width: number): HistoryLine[] {
   const cached = cache.get(message);
   if (cached && cached.width === width) return cached.lines;
-  const body = wrapText(message.text, Math.max(1, width - TEXT_INDENT));
+  // The sender chose these bytes: laid out as control pictures, never obeyed by the terminal.
+  const body = wrapText(printable(message.text), Math.max(1, width - TEXT_INDENT));
   const lines: HistoryLine[] = [
     { key: `${message.id}:h`, message, kind: 'header', text: '' },
     ...body.map((text, i): HistoryLine => ({ key: `${message.id}:${i}`, message, kind: 'text', text })),

@@ -7,9 +7,14 @@ export interface Draft {
 
 export const emptyDraft: Draft = { text: '', cursor: 0 };
 
+/** C0 (but for the newline), DEL and C1 controls. */
+const CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
+
 export function insertText(draft: Draft, input: string): Draft {
   // Pasted text arrives in one chunk; a pasted carriage return is a new line, not "send".
-  const text = input.replace(/\r\n?/g, '\n');
+  // Any other control character (a stray Ctrl key in the same burst, an escape in a paste)
+  // would be sent to the contact as is and break the input line: dropped.
+  const text = input.replace(/\r\n?/g, '\n').replace(CONTROLS, '');
   return {
     text: draft.text.slice(0, draft.cursor) + text + draft.text.slice(draft.cursor),
     cursor: draft.cursor + text.length,
