@@ -136,6 +136,27 @@ describe('App', () => {
     await carol.log.waitFor((events) => events.some((e) => e.event === 'status' && e.status === 'read'), 20_000, 'a read receipt');
   });
 
+  it('sends a draft only to the conversation it was typed in: Up/Down move in the draft instead of switching', async () => {
+    const alice = await open(true);
+    const bob = await contact();
+    const carol = await contact();
+    const { lastFrame, stdin } = await mount(alice);
+    await type(stdin, `/chat ${bob.client.number}`, KEYS.enter, `/chat ${carol.client.number}`, KEYS.enter);
+    await waitForFrame(lastFrame, `message ${carol.client.number}`);
+    await type(stdin, 'for carol', KEYS.up, KEYS.down);
+    expect(lastFrame()).toContain(`› ${carol.client.number}`);
+    await type(stdin, KEYS.enter);
+    await carol.log.waitForCount('message', 1);
+    expect(carol.log.of('message')[0]?.text).toBe('for carol');
+    // Picked from the list, another conversation starts with its own (empty) draft; the old one comes back.
+    await type(stdin, 'later for carol', KEYS.tab, KEYS.down);
+    await waitForFrame(lastFrame, `message ${bob.client.number}`);
+    expect(lastFrame()).not.toContain('later for carol');
+    await type(stdin, KEYS.up);
+    await waitForFrame(lastFrame, '> later for carol');
+    expect(bob.log.of('message')).toEqual([]);
+  });
+
   it('moves focus with Tab: Up/Down pick a conversation from the list, and scroll the history when it has focus', async () => {
     const alice = await open(true);
     const bob = await contact();

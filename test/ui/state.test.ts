@@ -2,7 +2,16 @@ import { describe, expect, it } from '@jest/globals';
 import type { ChatMessage, ConversationSummary } from '../../client/core/api.js';
 import { parseCommand } from '../../client/ui/state/commands.js';
 import { countLines, visibleLines, wrapText } from '../../client/ui/state/historyLayout.js';
-import { deleteBackward, deleteWordBackward, emptyDraft, insertText, moveLeft, moveLineStart } from '../../client/ui/state/lineEditor.js';
+import {
+  deleteBackward,
+  deleteWordBackward,
+  emptyDraft,
+  insertText,
+  moveLeft,
+  moveLineDown,
+  moveLineStart,
+  moveLineUp,
+} from '../../client/ui/state/lineEditor.js';
 import { uiReducer, type UiAction } from '../../client/ui/state/uiReducer.js';
 import { initialUiState, visibleConversations, type UiState } from '../../client/ui/state/uiState.js';
 
@@ -68,6 +77,15 @@ describe('lineEditor', () => {
     expect(moveLineStart({ text: 'one\ntwo', cursor: 6 })).toEqual({ text: 'one\ntwo', cursor: 4 });
   });
 
+  it('moves up and down between the lines of a draft, keeping the column where it can', () => {
+    const draft = { text: 'first line\nab\nthird', cursor: 8 };
+    expect(moveLineUp(draft)).toBeUndefined();
+    expect(moveLineDown(draft)).toEqual({ ...draft, cursor: 13 });
+    expect(moveLineDown({ ...draft, cursor: 12 })).toEqual({ ...draft, cursor: 15 });
+    expect(moveLineUp({ ...draft, cursor: 15 })).toEqual({ ...draft, cursor: 12 });
+    expect(moveLineDown({ ...draft, cursor: 15 })).toBeUndefined();
+  });
+
   it('turns a pasted carriage return into a new line', () => {
     expect(insertText(emptyDraft, 'a\r\nb\rc').text).toBe('a\nb\nc');
   });
@@ -115,6 +133,24 @@ describe('uiReducer', () => {
     const state = uiReducer(empty, { type: 'clientEvents', events: [], conversations: [summary(BOB, 30, 1)] });
     expect(state.open).toBe(BOB);
     expect(visibleConversations(state)).toEqual([summary(BOB, 30, 0)]);
+  });
+
+  it('keeps a draft with the conversation it was typed in', () => {
+    const forCarol = { text: 'for carol', cursor: 9 };
+    const picked = stateWith({ type: 'draft', draft: forCarol }, { type: 'pickConversation', delta: 1 });
+    expect(picked.open).toBe(BOB);
+    expect(picked.draft).toEqual(emptyDraft);
+    const opened = uiReducer(picked, { type: 'open', number: CAROL, at: 1 });
+    expect(opened.draft).toEqual(forCarol);
+    expect(opened.drafts).toEqual({});
+  });
+
+  it('does not open the first conversation to arrive under text typed before it', () => {
+    const empty = initialUiState({ ownNumber: ME, serverAddress: '127.0.0.1:1', registered: true, connection: { state: 'offline' }, conversations: [] });
+    const typed = uiReducer(empty, { type: 'draft', draft: { text: 'hi', cursor: 2 } });
+    const state = uiReducer(typed, { type: 'clientEvents', events: [], conversations: [summary(BOB, 30, 1)] });
+    expect(state.open).toBeUndefined();
+    expect(state.draft.text).toBe('hi');
   });
 
   it('appends live messages to a loaded history once, even when the history read raced the event', () => {

@@ -11,7 +11,7 @@ import { historyViewport, type ScreenLayout } from '../layout.js';
 import { parseCommand, type Command } from '../state/commands.js';
 import type { UiActions } from '../state/contexts.js';
 import { countLines } from '../state/historyLayout.js';
-import { emptyDraft } from '../state/lineEditor.js';
+import { emptyDraft, moveLineDown, moveLineUp } from '../state/lineEditor.js';
 import { openSummary } from '../state/uiState.js';
 import type { UiStore } from '../state/uiStore.js';
 import { loadHistory, readConversations } from './useChatClient.js';
@@ -173,6 +173,12 @@ export function useChatActions(
         run(parseCommand(text));
       },
       pickConversation: (delta) => dispatch({ type: 'pickConversation', delta }),
+      upDownInInput: (delta) => {
+        const draft = store.getState().draft;
+        if (draft.text === '') return dispatch({ type: 'pickConversation', delta });
+        const moved = delta < 0 ? moveLineUp(draft) : moveLineDown(draft);
+        if (moved) dispatch({ type: 'draft', draft: moved });
+      },
       setFocus: (focus) => dispatch({ type: 'focus', focus }),
       cycleFocus: (delta) => dispatch({ type: 'cycleFocus', delta }),
       scrollHistory: (delta) => {

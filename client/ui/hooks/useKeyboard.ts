@@ -22,7 +22,7 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, meaning: string]> =
   ['Enter', 'send / run the command'],
   ['Ctrl+N, Alt+Enter, Ctrl+J', 'new line'],
   ['Tab, Shift+Tab', 'focus: input, chats, history'],
-  ['Up, Down', 'pick a chat; scroll history'],
+  ['Up, Down', 'pick a chat (empty input); draft lines; scroll history'],
   ['PgUp, PgDn', 'scroll the history a page'],
   ['Home, End', 'line start/end; history ends'],
   ['Left, Right, Ctrl+A, Ctrl+E', 'move in the line'],
@@ -55,8 +55,8 @@ export function useKeyboard(pageHeight: number): void {
     if (key.pageUp) return actions.scrollHistory(Math.max(1, pageHeight - 1));
     if (key.pageDown) return actions.scrollHistory(-Math.max(1, pageHeight - 1));
     if (focus === 'history' && handleHistoryKey(key, actions)) return;
-    if (key.upArrow) return actions.pickConversation(-1);
-    if (key.downArrow) return actions.pickConversation(1);
+    if (key.upArrow) return focus === 'input' ? actions.upDownInInput(-1) : actions.pickConversation(-1);
+    if (key.downArrow) return focus === 'input' ? actions.upDownInInput(1) : actions.pickConversation(1);
     if (key.return && !key.meta && focus !== 'input') return actions.setFocus('input');
     if (key.return && !key.meta) return actions.submit();
 

@@ -10,6 +10,8 @@ export interface UiActions {
   /** Runs the draft: a slash command, or text for the open conversation. */
   submit(): void;
   pickConversation(delta: number): void;
+  /** Up/Down in the input: moves between the draft's lines; only an empty draft picks a conversation. */
+  upDownInInput(delta: -1 | 1): void;
   setFocus(focus: Focus): void;
   cycleFocus(delta: number): void;
   /** Lines; positive scrolls up into older messages. */

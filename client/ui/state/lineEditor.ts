@@ -53,6 +53,29 @@ export function moveLineEnd(draft: Draft): Draft {
   return { ...draft, cursor: end === -1 ? draft.text.length : end };
 }
 
+/** The same column (or the line's end) one line up; undefined on the first line. */
+export function moveLineUp(draft: Draft): Draft | undefined {
+  const start = moveLineStart(draft).cursor;
+  if (start === 0) return undefined;
+  const above = moveLineStart({ ...draft, cursor: start - 1 }).cursor;
+  return onCodePoint({ ...draft, cursor: Math.min(above + draft.cursor - start, start - 1) });
+}
+
+/** The same column (or the line's end) one line down; undefined on the last line. */
+export function moveLineDown(draft: Draft): Draft | undefined {
+  const end = moveLineEnd(draft).cursor;
+  if (end === draft.text.length) return undefined;
+  const column = draft.cursor - moveLineStart(draft).cursor;
+  const belowEnd = moveLineEnd({ ...draft, cursor: end + 1 }).cursor;
+  return onCodePoint({ ...draft, cursor: Math.min(end + 1 + column, belowEnd) });
+}
+
+/** Never between the two halves of a surrogate pair. */
+function onCodePoint(draft: Draft): Draft {
+  const code = draft.text.charCodeAt(draft.cursor);
+  return code >= 0xdc00 && code <= 0xdfff ? { ...draft, cursor: draft.cursor - 1 } : draft;
+}
+
 function previousCodePoint(text: string, index: number): number {
   if (index <= 0) return 0;
   const low = text.charCodeAt(index - 1);

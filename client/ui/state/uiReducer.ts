@@ -1,7 +1,7 @@
 /** The only writer of UiState. Pure: the hooks do the I/O and dispatch what happened. */
 import type { ChatMessage, ClientEvent, ConversationSummary, DeliveryStatus } from '../../core/api.js';
 import { countLines } from './historyLayout.js';
-import type { Draft } from './lineEditor.js';
+import { emptyDraft, type Draft } from './lineEditor.js';
 import {
   FOCUS_ORDER,
   sortByActivity,
@@ -61,7 +61,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       const started = listed
         ? state.started
         : [...state.started, { number: action.number, lastActivity: action.at, unread: 0, identityChanged: false }];
-      return { ...state, open: action.number, started, scroll: 0, panel: { kind: 'none' } };
+      return { ...withOpen(state, action.number), started, scroll: 0, panel: { kind: 'none' } };
     }
     case 'pickConversation': {
       const list = visibleConversations(state);
@@ -70,7 +70,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       const index = clamp(current === -1 ? 0 : current + action.delta, 0, list.length - 1);
       const number = list[index]?.number;
       if (number === state.open && state.panel.kind === 'none') return state;
-      return { ...state, open: number, scroll: 0, panel: { kind: 'none' } };
+      return { ...withOpen(state, number), scroll: 0, panel: { kind: 'none' } };
     }
     case 'focus':
       return { ...state, focus: action.focus };
@@ -143,16 +143,24 @@ function applyEvent(state: UiState, event: ClientEvent): UiState {
 
 /** Takes the core's list; the conversation on screen has nothing unread (its read receipts are on their way). */
 function withConversations(state: UiState, conversations: ConversationSummary[]): UiState {
-  // The first conversation to arrive opens by itself, and is then on screen too.
-  const open = state.open ?? sortByActivity(conversations)[0]?.number;
+  // The first conversation to arrive opens by itself, and is then on screen too; not under
+  // text typed before it, which would then go to someone the user never picked.
+  const open = state.open ?? (state.draft.text === '' ? sortByActivity(conversations)[0]?.number : undefined);
   const onScreen = state.panel.kind === 'none' ? open : undefined;
   const listed = new Set(conversations.map((c) => c.number));
   return {
-    ...state,
+    ...withOpen(state, open),
     conversations: sortByActivity(conversations.map((c) => (c.number === onScreen ? { ...c, unread: 0 } : c))),
     started: state.started.filter((c) => !listed.has(c.number)),
-    open,
   };
+}
+
+/** Switches the open conversation, and the draft with it: a draft is only ever sent where it was typed. */
+function withOpen(state: UiState, open: string | undefined): UiState {
+  if (open === state.open) return state;
+  const { [open ?? '']: restored = emptyDraft, ...others } = state.drafts;
+  const drafts = state.draft.text === '' ? others : { ...others, [state.open ?? '']: state.draft };
+  return { ...state, open, draft: restored, drafts };
 }
 
 /** A burst of messages costs one merge per conversation, not one per message. */

@@ -43,7 +43,10 @@ export interface UiState {
   /** Width the history is wrapped at, so arriving lines can keep a scrolled view still. */
   historyWidth: number;
   focus: Focus;
+  /** The open conversation's draft: Enter sends it to `open`, the conversation it was typed in. */
   draft: Draft;
+  /** The other conversations' unsent drafts ('' while none is open), restored when they open again. */
+  drafts: Readonly<Record<string, Draft>>;
   panel: Panel;
   /** The last thing a command reported (a safety number, "registered", ...). */
   notice?: string;
@@ -73,6 +76,7 @@ export function initialUiState(init: {
     historyWidth: 80,
     focus: 'input',
     draft: emptyDraft,
+    drafts: {},
     panel: { kind: 'none' },
   };
 }
