@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { Box } from 'ink';
 import { cleanup, render } from 'ink-testing-library';
 import type { ChatMessage, ConversationSummary } from '../../client/core/api.js';
 import { ConversationList } from '../../client/ui/components/ConversationList.js';
@@ -68,6 +69,16 @@ describe('ConversationView', () => {
     expect(frame).toContain(`${time} ${BOB}`);
     const textLines = frame.split('\n').filter((line) => line.includes('word'));
     expect(textLines.length).toBeGreaterThan(1);
+  });
+
+  it('wraps double-width text without losing any of it', async () => {
+    const cjk = '一二三四五六七八九十'.repeat(8);
+    const frame = await frameOf(<Box width={64}>{viewOf([message(1, { text: cjk })])}</Box>);
+    const shown = frame
+      .split('\n')
+      .map((line) => line.match(/\p{Script=Han}+/u)?.[0] ?? '')
+      .join('');
+    expect(shown).toBe(cjk);
   });
 
   it('renders only the window of a long history, and scrolls back through it', async () => {

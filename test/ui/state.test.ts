@@ -102,6 +102,16 @@ describe('historyLayout', () => {
     expect(wrapText('one\n\ntwo', 10)).toEqual(['one', '', 'two']);
   });
 
+  it('wraps by display width: double-width characters and emoji are two columns, and nothing is lost', () => {
+    expect(wrapText('你好世界你好世界', 6)).toEqual(['你好世', '界你好', '世界']);
+    expect(wrapText('日本語 テキスト', 7)).toEqual(['日本語', 'テキス', 'ト']);
+    // A modifier, a flag and a ZWJ family are one grapheme each, never split.
+    expect(wrapText('👍🏽👍🏽👍🏽', 4)).toEqual(['👍🏽👍🏽', '👍🏽']);
+    expect(wrapText('🇫🇷🇩🇪👨‍👩‍👧', 4)).toEqual(['🇫🇷🇩🇪', '👨‍👩‍👧']);
+    // Wider than the width: on a line of its own rather than dropped.
+    expect(wrapText('a你b', 1)).toEqual(['a', '你', 'b']);
+  });
+
   it('shows the newest lines, scrolls back by lines, and stops at the top', () => {
     const messages = [1, 2, 3, 4, 5].map((i) => outgoing(i, i));
     expect(countLines(messages, 20)).toBe(10);

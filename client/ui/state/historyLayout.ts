@@ -1,9 +1,10 @@
 /**
  * Turns messages into screen lines so the conversation view can render only the
- * visible window and scrolling can count in lines. Wrapping is per code point;
+ * visible window and scrolling can count in lines. Wrapping is by display width;
  * a message's lines are cached per width, so a new message costs only its own.
  */
 import type { ChatMessage } from '../../core/api.js';
+import stringWidth from 'string-width';
 import { printable } from '../../terminalText.js';
 
 export interface HistoryLine {
@@ -62,26 +63,40 @@ export function visibleLines(
   return { lines: all.slice(start, end), atTop: start === 0 && i < 0 };
 }
 
-/** Splits on newlines, then wraps each paragraph at word boundaries, breaking words longer than `width`. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Splits on newlines, then wraps each paragraph at word boundaries, breaking words wider
+ * than `width` between graphemes. Widths are display columns as Ink measures them
+ * (string-width: a CJK character or an emoji is two), so no line is ever cut when drawn.
+ */
 export function wrapText(text: string, width: number): string[] {
   const out: string[] = [];
   for (const paragraph of text.split('\n')) {
-    let line: string[] = [];
+    let line: string | undefined;
+    let lineWidth = 0;
     for (const word of paragraph.split(' ')) {
-      let chars = Array.from(word);
-      const needed = line.length === 0 ? chars.length : line.length + 1 + chars.length;
-      if (needed <= width) {
-        line = line.length === 0 ? chars : [...line, ' ', ...chars];
+      const wordWidth = stringWidth(word);
+      if (line !== undefined && lineWidth + 1 + wordWidth <= width) {
+        line += ' ' + word;
+        lineWidth += 1 + wordWidth;
         continue;
       }
-      if (line.length > 0) out.push(line.join(''));
-      while (chars.length > width) {
-        out.push(chars.slice(0, width).join(''));
-        chars = chars.slice(width);
+      if (line !== undefined) out.push(line);
+      line = '';
+      lineWidth = 0;
+      for (const { segment } of wordWidth > width ? graphemes.segment(word) : [{ segment: word }]) {
+        const segmentWidth = stringWidth(segment);
+        if (lineWidth + segmentWidth > width && line !== '') {
+          out.push(line);
+          line = '';
+          lineWidth = 0;
+        }
+        line += segment;
+        lineWidth += segmentWidth;
       }
-      line = chars;
     }
-    out.push(line.join(''));
+    out.push(line ?? '');
   }
   return out;
 }
