@@ -136,6 +136,27 @@ describe('App', () => {
     await carol.log.waitFor((events) => events.some((e) => e.event === 'status' && e.status === 'read'), 20_000, 'a read receipt');
   });
 
+  it('clears the unread count once the conversation is opened and read, also after switching away', async () => {
+    const alice = await open(true);
+    const bob = await contact();
+    const carol = await contact();
+    const app = await mount(alice);
+    await waitForFrame(app.lastFrame, '│ connected');
+    await bob.client.send(alice.client.number, 'first from bob');
+    await waitForFrame(app.lastFrame, 'first from bob');
+    await carol.client.send(alice.client.number, 'hi from carol');
+    const unread = new RegExp(`${escape(carol.client.number)}\\s+1`);
+    await waitForFrame(app.lastFrame, (f) => unread.test(f));
+
+    await type(app.stdin, KEYS.up);
+    await waitForFrame(app.lastFrame, (f) => f.includes('hi from carol') && !unread.test(f));
+    await carol.log.waitFor((events) => events.some((e) => e.event === 'status' && e.status === 'read'), 20_000, 'a read receipt');
+    await type(app.stdin, KEYS.down);
+    await waitForFrame(app.lastFrame, (f) => f.includes('first from bob') && !f.includes('hi from carol'));
+    await settle();
+    expect(app.lastFrame()).not.toMatch(unread);
+  });
+
   it('sends a draft only to the conversation it was typed in: Up/Down move in the draft instead of switching', async () => {
     const alice = await open(true);
     const bob = await contact();

@@ -138,6 +138,14 @@ describe('uiReducer', () => {
     expect(visibleConversations(state)).toEqual([summary(BOB, 30, 2), summary(CAROL, 20, 0)]);
   });
 
+  it('clears the unread count of a conversation when it is opened', () => {
+    const listed: UiAction = { type: 'conversationsLoaded', conversations: [summary(BOB, 10, 3), summary(CAROL, 20)] };
+    const picked = stateWith(listed, { type: 'pickConversation', delta: 1 });
+    expect(visibleConversations(picked)).toEqual([summary(CAROL, 20), summary(BOB, 10, 0)]);
+    const opened = stateWith(listed, { type: 'open', number: BOB, at: 1 });
+    expect(visibleConversations(opened)).toEqual([summary(CAROL, 20), summary(BOB, 10, 0)]);
+  });
+
   it('clears the unread count of the first conversation, which opens by itself', () => {
     const empty = initialUiState({ ownNumber: ME, serverAddress: '127.0.0.1:1', registered: true, connection: { state: 'offline' }, conversations: [] });
     const state = uiReducer(empty, { type: 'clientEvents', events: [], conversations: [summary(BOB, 30, 1)] });

@@ -61,7 +61,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       const started = listed
         ? state.started
         : [...state.started, { number: action.number, lastActivity: action.at, unread: 0, identityChanged: false }];
-      return { ...withOpen(state, action.number), started, scroll: 0, panel: { kind: 'none' } };
+      return readOnScreen({ ...withOpen(state, action.number), started, scroll: 0, panel: { kind: 'none' } });
     }
     case 'pickConversation': {
       const list = visibleConversations(state);
@@ -70,7 +70,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       const index = clamp(current === -1 ? 0 : current + action.delta, 0, list.length - 1);
       const number = list[index]?.number;
       if (number === state.open && state.panel.kind === 'none') return state;
-      return { ...withOpen(state, number), scroll: 0, panel: { kind: 'none' } };
+      return readOnScreen({ ...withOpen(state, number), scroll: 0, panel: { kind: 'none' } });
     }
     case 'focus':
       return { ...state, focus: action.focus };
@@ -86,7 +86,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'draft':
       return { ...state, draft: action.draft };
     case 'panel':
-      return { ...state, panel: action.panel };
+      return readOnScreen({ ...state, panel: action.panel });
     case 'notice':
       return { ...state, notice: action.text };
     case 'error':
@@ -141,18 +141,24 @@ function applyEvent(state: UiState, event: ClientEvent): UiState {
   }
 }
 
-/** Takes the core's list; the conversation on screen has nothing unread (its read receipts are on their way). */
+/** Takes the core's list. */
 function withConversations(state: UiState, conversations: ConversationSummary[]): UiState {
   // The first conversation to arrive opens by itself, and is then on screen too; not under
   // text typed before it, which would then go to someone the user never picked.
   const open = state.open ?? (state.draft.text === '' ? sortByActivity(conversations)[0]?.number : undefined);
-  const onScreen = state.panel.kind === 'none' ? open : undefined;
   const listed = new Set(conversations.map((c) => c.number));
-  return {
+  return readOnScreen({
     ...withOpen(state, open),
-    conversations: sortByActivity(conversations.map((c) => (c.number === onScreen ? { ...c, unread: 0 } : c))),
+    conversations: sortByActivity(conversations),
     started: state.started.filter((c) => !listed.has(c.number)),
-  };
+  });
+}
+
+/** The conversation on screen has nothing unread (its read receipts are on their way). */
+function readOnScreen(state: UiState): UiState {
+  const onScreen = state.panel.kind === 'none' ? state.open : undefined;
+  if (!state.conversations.some((c) => c.number === onScreen && c.unread > 0)) return state;
+  return { ...state, conversations: state.conversations.map((c) => (c.number === onScreen ? { ...c, unread: 0 } : c)) };
 }
 
 /** Switches the open conversation, and the draft with it: a draft is only ever sent where it was typed. */
