@@ -206,6 +206,18 @@ describe('uiReducer', () => {
     expect(refused.histories[BOB]?.messages).toMatchObject([{ id: -1, status: 'failed', error: 'untrusted identity' }]);
   });
 
+  it('keeps a failed message in time order, above messages stored after it', () => {
+    const failed = stateWith(
+      { type: 'historyLoaded', conversation: BOB, messages: [outgoing(1, 900)], complete: true, older: false },
+      { type: 'sendStarted', localId: -1, conversation: BOB, text: 'refused', at: 1000 },
+      { type: 'sendSettled', localId: -1, conversation: BOB, stored: [outgoing(1, 900)], error: 'server unreachable' },
+      { type: 'sendStarted', localId: -2, conversation: BOB, text: 'later', at: 2000 },
+      { type: 'sendSettled', localId: -2, conversation: BOB, stored: [outgoing(1, 900), outgoing(2, 2001, 'later')] },
+      { type: 'sendStarted', localId: -3, conversation: BOB, text: 'sending', at: 3000 },
+    );
+    expect(failed.histories[BOB]?.messages.map((m) => m.text)).toEqual(['m1', 'refused', 'later', 'sending']);
+  });
+
   it('adds a conversation started with /chat to the list until the core lists it', () => {
     const started = stateWith({ type: 'open', number: '+444444444', at: 99 });
     expect(visibleConversations(started).map((c) => c.number)).toEqual(['+444444444', CAROL, BOB]);

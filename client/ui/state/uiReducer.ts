@@ -240,9 +240,21 @@ function settleSend(history: History, settled: Extract<UiAction, { type: 'sendSe
     if (wasStored || settled.error === undefined) return [];
     return [{ ...m, status: 'failed', error: settled.error }];
   });
-  // Stored rows in id order; messages still being sent (negative ids) stay last.
-  const order = (m: ChatMessage): number => (m.id > 0 ? m.id : Number.MAX_SAFE_INTEGER / 2 - m.id);
-  return { ...history, messages: [...messages, ...fresh].sort((a, b) => order(a) - order(b)) };
+  return { ...history, messages: inTimeOrder([...messages, ...fresh]) };
+}
+
+/**
+ * Stored rows in id order; a local placeholder (being sent, or failed: negative id) where its
+ * time puts it, before what was stored after it, so a failed message is not pinned below newer ones.
+ */
+function inTimeOrder(messages: ChatMessage[]): ChatMessage[] {
+  const ordered = messages.filter((m) => m.id > 0).sort((a, b) => a.id - b.id);
+  const local = messages.filter((m) => m.id < 0).sort((a, b) => a.storedAt - b.storedAt || b.id - a.id);
+  for (const placeholder of local) {
+    const after = ordered.findIndex((m) => m.id > 0 && m.storedAt > placeholder.storedAt);
+    ordered.splice(after === -1 ? ordered.length : after, 0, placeholder);
+  }
+  return ordered;
 }
 
 function withHistory(state: UiState, conversation: string, update: (history: History) => History): UiState {
