@@ -104,6 +104,26 @@ describe('App', () => {
     expect(bob.log.of('message').map((m) => m.text)).toEqual(['fast typist', 'pasted\ntwo lines']);
   });
 
+  it('keeps the typed text when a command or message is refused, and sends //text as /text', async () => {
+    const alice = await open(true);
+    const bob = await contact();
+    const { lastFrame, stdin } = await mount(alice);
+    await type(stdin, '/chat +12', KEYS.enter);
+    await waitForFrame(lastFrame, 'error: not a phone number');
+    expect(lastFrame()).toContain('> /chat +12');
+    await type(stdin, KEYS.ctrlU, '/bogus', KEYS.enter);
+    await waitForFrame(lastFrame, 'error: unknown command /bogus');
+    expect(lastFrame()).toContain('> /bogus');
+    await type(stdin, KEYS.ctrlU, `/chat ${bob.client.number}`, KEYS.enter);
+    await waitForFrame(lastFrame, `message ${bob.client.number}`);
+    await type(stdin, `\x1b[200~${'x'.repeat(64 * 1024 + 1)}\x1b[201~`, KEYS.enter);
+    await waitForFrame(lastFrame, 'error: message too long');
+    expect(lastFrame()).toMatch(/xxxxxxxxxx/);
+    await type(stdin, KEYS.ctrlU, '//usr/bin is full', KEYS.enter);
+    await bob.log.waitForCount('message', 1);
+    expect(bob.log.of('message').map((m) => m.text)).toEqual(['/usr/bin is full']);
+  });
+
   it('sends no control character that arrived in the same burst as typed text', async () => {
     const alice = await open(true);
     const bob = await contact();
@@ -229,9 +249,11 @@ describe('App', () => {
     await waitForFrame(lastFrame, `${bob.client.number}'s safety number changed`);
     await type(stdin, `/chat ${bob.client.number}`, KEYS.enter, 'still there?', KEYS.enter);
     await waitForFrame(lastFrame, `error: ${bob.client.number}'s safety number changed`);
-    expect(lastFrame()).not.toContain('still there?');
+    // Refused, not sent: the text stays in the input for later.
+    expect(lastFrame()).toContain('> still there?');
+    expect(lastFrame()).not.toContain('  still there?');
 
-    await type(stdin, `/verify ${bob.client.number}`, KEYS.enter);
+    await type(stdin, KEYS.ctrlU, `/verify ${bob.client.number}`, KEYS.enter);
     await waitForFrame(lastFrame, 'sees the same 60 digits');
     await type(stdin, KEYS.escape, `/trust ${bob.client.number}`, KEYS.enter);
     await waitForFrame(lastFrame, (f) => f.includes('trusted') && !f.includes('Sending is paused'));
@@ -249,9 +271,9 @@ describe('App', () => {
     await waitForFrame(lastFrame, 'error:');
     await type(stdin, '/chat nobody', KEYS.enter);
     await waitForFrame(lastFrame, 'error: not a phone number: nobody');
-    await type(stdin, `/chat ${alice.client.number}`, KEYS.enter);
+    await type(stdin, KEYS.ctrlU, `/chat ${alice.client.number}`, KEYS.enter);
     await waitForFrame(lastFrame, 'error: cannot chat with your own number');
-    await type(stdin, '/help', KEYS.enter);
+    await type(stdin, KEYS.ctrlU, '/help', KEYS.enter);
     await waitForFrame(lastFrame, 'Ctrl+N, Alt+Enter, Ctrl+J');
     expect(lastFrame()).toContain('/quit, /q, /exit, /e');
     await type(stdin, KEYS.escape);

@@ -43,6 +43,7 @@ export const KEYS = {
   escape: '\x1b',
   backspace: '\x7f',
   ctrlN: '\x0e',
+  ctrlU: '\x15',
   altEnter: '\x1b\r',
   ctrlC: '\x03',
 } as const;

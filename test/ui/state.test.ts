@@ -55,6 +55,11 @@ describe('commands', () => {
     expect(parseCommand('/help')).toEqual({ kind: 'help' });
   });
 
+  it('sends a line starting with // as text with one leading /', () => {
+    expect(parseCommand('//usr/bin is full')).toEqual({ kind: 'text', text: '/usr/bin is full' });
+    expect(parseCommand('//')).toEqual({ kind: 'text', text: '/' });
+  });
+
   it('keeps plain text as typed, including inner new lines', () => {
     expect(parseCommand('hello\nworld  ')).toEqual({ kind: 'text', text: 'hello\nworld' });
   });

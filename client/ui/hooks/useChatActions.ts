@@ -6,6 +6,7 @@ import { useApp } from 'ink';
 import { useMemo, useRef } from 'react';
 import type { ChatClientApi, ChatMessage } from '../../core/api.js';
 import { ClientError } from '../../core/errors.js';
+import { MAX_TEXT_BYTES } from '../../core/sender.js';
 import { describeError } from '../errors.js';
 import { historyViewport, type ScreenLayout } from '../layout.js';
 import { parseCommand, type Command } from '../state/commands.js';
@@ -35,7 +36,12 @@ export function useChatActions(
     const fail = (err: unknown): void => dispatch({ type: 'error', message: describeError(err), code: ClientError.is(err) ? err.code : undefined });
     const notice = (text: string): void => dispatch({ type: 'notice', text });
 
-    const send = (to: string, text: string): void => {
+    /** False when refused at once (too long): the caller keeps the draft. */
+    const send = (to: string, text: string): boolean => {
+      if (Buffer.byteLength(text, 'utf8') > MAX_TEXT_BYTES) {
+        dispatch({ type: 'error', message: `message too long (at most ${MAX_TEXT_BYTES} bytes)` });
+        return false;
+      }
       const localId = nextLocalId--;
       dispatch({ type: 'sendStarted', localId, conversation: to, text, at: Date.now() });
       // The database knows how it went (stored? queued for reconnect? failed?): read it back.
@@ -52,6 +58,7 @@ export function useChatActions(
           fail(err);
         },
       );
+      return true;
     };
 
     const recentMessages = (conversation: string): ChatMessage[] => {
@@ -85,63 +92,63 @@ export function useChatActions(
       if (conversations) dispatch({ type: 'conversationsLoaded', conversations });
     };
 
-    const sendToOpenConversation = (text: string): void => {
-      const current = store.getState();
-      if (text.trim() === '') return;
-      if (current.open === undefined) {
-        dispatch({ type: 'error', message: 'no conversation open: start one with /chat <number>' });
-        return;
-      }
-      if (openSummary(current)?.identityChanged) {
-        dispatch({
-          type: 'error',
-          message: `${current.open}'s safety number changed: compare it (/verify ${current.open}), then /trust ${current.open}`,
-        });
-        return;
-      }
-      send(current.open, text);
+    const refuse = (message: string): false => {
+      dispatch({ type: 'error', message });
+      return false;
     };
 
-    const run = (command: Command): void => {
+    const sendToOpenConversation = (text: string): boolean => {
+      const current = store.getState();
+      if (text.trim() === '') return true;
+      if (current.open === undefined) return refuse('no conversation open: start one with /chat <number>');
+      if (openSummary(current)?.identityChanged) {
+        return refuse(`${current.open}'s safety number changed: compare it (/verify ${current.open}), then /trust ${current.open}`);
+      }
+      return send(current.open, text);
+    };
+
+    /** Runs a command; false when it was refused at once, so that the draft is kept for fixing. */
+    const run = (command: Command): boolean => {
       switch (command.kind) {
         case 'text':
           return sendToOpenConversation(command.text);
         case 'register':
-          return register();
+          register();
+          return true;
         case 'registerOrReceive':
-          return client.isRegistered() ? receive() : register();
+          if (client.isRegistered()) receive();
+          else register();
+          return true;
         case 'unregister':
           client.unregister().then(() => notice(`${client.number} is no longer registered`), fail);
-          return;
+          return true;
         case 'fetchKeys':
           client.fetchKeys(command.number).then((safetyNumber) => {
             dispatch({ type: 'panel', panel: { kind: 'verify', number: command.number, safetyNumber } });
             refreshConversations();
           }, fail);
-          return;
+          return true;
         case 'send':
           return send(command.number, command.text);
         case 'receive':
-          return receive();
+          receive();
+          return true;
         case 'chat':
-          if (command.number === client.number) {
-            dispatch({ type: 'error', message: 'cannot chat with your own number' });
-            return;
-          }
+          if (command.number === client.number) return refuse('cannot chat with your own number');
           dispatch({ type: 'open', number: command.number, at: Date.now() });
-          return;
+          return true;
         case 'verify':
           client.safetyNumber(command.number).then(
             (safetyNumber) => dispatch({ type: 'panel', panel: { kind: 'verify', number: command.number, safetyNumber } }),
             fail,
           );
-          return;
+          return true;
         case 'trust':
           client.trust(command.number).then(() => {
             notice(`trusted ${command.number}'s new identity`);
             refreshConversations();
           }, fail);
-          return;
+          return true;
         case 'search':
           try {
             const results = client.search(command.text, SEARCH_LIMIT);
@@ -149,16 +156,15 @@ export function useChatActions(
           } catch (err) {
             fail(err);
           }
-          return;
+          return true;
         case 'help':
           dispatch({ type: 'panel', panel: { kind: 'help' } });
-          return;
+          return true;
         case 'quit':
           exit();
-          return;
+          return true;
         case 'invalid':
-          dispatch({ type: 'error', message: command.message });
-          return;
+          return refuse(command.message);
       }
     };
 
@@ -166,11 +172,13 @@ export function useChatActions(
       editDraft: (edit) => dispatch({ type: 'draft', draft: edit(store.getState().draft) }),
       submit: () => {
         const current = store.getState();
-        const text = current.draft.text;
+        const { draft } = current;
+        // Cleared first: /chat switches conversations, and would keep the command as the old one's draft.
         dispatch({ type: 'draft', draft: emptyDraft });
         // The first-run offer: Enter on an empty line registers.
-        if (text.trim() === '' && current.registration === 'unregistered' && !client.isRegistered()) return register();
-        run(parseCommand(text));
+        if (draft.text.trim() === '' && current.registration === 'unregistered' && !client.isRegistered()) return register();
+        // Refused (a typo in a number, an unknown command, too long): the text is kept to fix.
+        if (!run(parseCommand(draft.text))) dispatch({ type: 'draft', draft });
       },
       pickConversation: (delta) => dispatch({ type: 'pickConversation', delta }),
       upDownInInput: (delta) => {

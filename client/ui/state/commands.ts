@@ -34,12 +34,15 @@ export const COMMAND_HELP: ReadonlyArray<readonly [usage: string, meaning: strin
   ['/search <text>', 'search local history'],
   ['/unregister', 'delete the account'],
   ['/help', 'this screen'],
+  ['//<text>', 'send text that starts with /'],
   ['/quit, /q, /exit, /e', 'leave'],
 ];
 
 export function parseCommand(line: string): Command {
   const trimmed = line.trim();
   if (!trimmed.startsWith('/')) return { kind: 'text', text: line.trimEnd() };
+  // "//" escapes the command prefix: the text is sent with one leading "/".
+  if (trimmed.startsWith('//')) return { kind: 'text', text: line.trimEnd().replace('/', '') };
   const [word = '', ...args] = trimmed.slice(1).split(/[ \t]+/);
   switch (word.toLowerCase()) {
     case 'register':
