@@ -100,6 +100,16 @@ export function parseCommand(words: readonly string[]): ParsedCommand {
   }
 }
 
+/** A REPL line: as parseCommand, but a message keeps its spacing as typed after the number. Undefined: a blank line. */
+export function parseLine(line: string): ParsedCommand | undefined {
+  const trimmed = line.trim();
+  if (trimmed === '') return undefined;
+  const parsed = parseCommand(trimmed.split(/\s+/));
+  if (!parsed.ok || parsed.command.kind !== 'send') return parsed;
+  const text = /^\S+\s+\S+\s+(.*)$/s.exec(trimmed)?.[1] ?? parsed.command.text;
+  return { ok: true, command: { ...parsed.command, text } };
+}
+
 /** A mistyped number is a usage mistake, found before anything is opened or sent. */
 function notANumber(word: string): ParsedCommand | undefined {
   return isValidNumber(word) ? undefined : { ok: false, message: `not a phone number in E.164 form (like +15551234567): ${JSON.stringify(word)}` };

@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { ChatClientApi } from '../core/api.js';
-import { parseCommand } from './commands.js';
+import { parseLine } from './commands.js';
 import { execute } from './execute.js';
 import { errorLine, type Output } from './output.js';
 
@@ -14,9 +14,8 @@ export async function runRepl(client: ChatClientApi, out: Output, input: Readabl
   const lines = createInterface({ input, terminal: false });
   try {
     for await (const line of lines) {
-      const words = line.trim().split(/\s+/).filter((word) => word.length > 0);
-      if (words.length === 0) continue;
-      const parsed = parseCommand(words);
+      const parsed = parseLine(line);
+      if (parsed === undefined) continue;
       if (!parsed.ok) {
         out.print({ event: 'error', message: parsed.message, code: 'usage' });
         continue;

@@ -238,7 +238,7 @@ describe('the client CLI', () => {
       expect(await repl.finish()).toBe(0);
 
       const received = await runClient(args(ALICE, '--json', 'receive'));
-      expect(received.events.filter((e) => e.event === 'message').map((e) => e.text)).toEqual(['answer from the repl']);
+      expect(received.events.filter((e) => e.event === 'message').map((e) => e.text)).toEqual(['answer   from the repl']);
     }, 120_000);
   });
 });

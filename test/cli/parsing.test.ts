@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseArgs } from '../../client/cli/args.js';
-import { helpText, parseCommand } from '../../client/cli/commands.js';
+import { helpText, parseCommand, parseLine } from '../../client/cli/commands.js';
 import { createOutput } from '../../client/cli/output.js';
 
 describe('command-line options', () => {
@@ -81,6 +81,16 @@ describe('commands and aliases', () => {
     expect(parseCommand(['f'])).toEqual({ ok: false, message: 'usage: fetch_keys <number>' });
     expect(parseCommand(['receive', 'now'])).toEqual({ ok: false, message: '"receive" takes no arguments' });
     expect(parseCommand(['dance'])).toMatchObject({ ok: false, message: expect.stringContaining('unknown command') });
+  });
+
+  it('keeps the spaces and tabs of a REPL message as typed after the number', () => {
+    expect(parseLine('  s +222222222 two  spaces\tand a tab  ')).toEqual({
+      ok: true,
+      command: { kind: 'send', to: '+222222222', text: 'two  spaces\tand a tab' },
+    });
+    expect(parseLine('send\t+222222222\t\tx   y')).toEqual({ ok: true, command: { kind: 'send', to: '+222222222', text: 'x   y' } });
+    expect(parseLine('  recv ')).toEqual({ ok: true, command: { kind: 'receive' } });
+    expect(parseLine('   ')).toBeUndefined();
   });
 
   it('explains every command', () => {

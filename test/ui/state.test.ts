@@ -40,7 +40,7 @@ function stateWith(...actions: UiAction[]): UiState {
 
 describe('commands', () => {
   it('parses the seed commands and their aliases', () => {
-    expect(parseCommand('/s +222222222 hello   there')).toEqual({ kind: 'send', number: BOB, text: 'hello there' });
+    expect(parseCommand('/s +222222222 hello   there')).toEqual({ kind: 'send', number: BOB, text: 'hello   there' });
     expect(parseCommand('/send +222222222 hi')).toEqual({ kind: 'send', number: BOB, text: 'hi' });
     expect(parseCommand('/f +222222222')).toEqual({ kind: 'fetchKeys', number: BOB });
     expect(parseCommand('/fetch_keys +222222222')).toEqual({ kind: 'fetchKeys', number: BOB });
@@ -53,6 +53,12 @@ describe('commands', () => {
     expect(parseCommand('/trust +333333333')).toEqual({ kind: 'trust', number: CAROL });
     expect(parseCommand('/search lunch plans')).toEqual({ kind: 'search', text: 'lunch plans' });
     expect(parseCommand('/help')).toEqual({ kind: 'help' });
+  });
+
+  it('keeps the spaces and tabs of a message as typed after the number', () => {
+    expect(parseCommand('/s\t+222222222 \t a\t\tb  c\nd  e')).toEqual({ kind: 'send', number: BOB, text: 'a\t\tb  c\nd  e' });
+    expect(parseCommand('/search two  spaces')).toEqual({ kind: 'search', text: 'two  spaces' });
+    expect(parseCommand('  a  b\t c')).toEqual({ kind: 'text', text: '  a  b\t c' });
   });
 
   it('sends a line starting with // as text with one leading /', () => {

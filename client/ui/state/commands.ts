@@ -43,7 +43,8 @@ export function parseCommand(line: string): Command {
   if (!trimmed.startsWith('/')) return { kind: 'text', text: line.trimEnd() };
   // "//" escapes the command prefix: the text is sent with one leading "/".
   if (trimmed.startsWith('//')) return { kind: 'text', text: line.trimEnd().replace('/', '') };
-  const [word = '', ...args] = trimmed.slice(1).split(/[ \t]+/);
+  const [, word = '', rest = ''] = /^\/(\S*)[ \t]*([\s\S]*)$/.exec(trimmed) ?? [];
+  const args = rest === '' ? [] : rest.split(/[ \t]+/);
   switch (word.toLowerCase()) {
     case 'register':
       return { kind: 'register' };
@@ -56,7 +57,8 @@ export function parseCommand(line: string): Command {
       return withNumber(word, args, (number) => ({ kind: 'fetchKeys', number }));
     case 'send':
     case 's': {
-      const text = args.slice(1).join(' ');
+      // The message as typed after the number: its runs of spaces and tabs are the user's.
+      const text = /^\S+[ \t]+([\s\S]*)$/.exec(rest)?.[1] ?? '';
       if (text === '') return { kind: 'invalid', message: `usage: /${word} <number> <message>` };
       return withNumber(word, args, (number) => ({ kind: 'send', number, text }));
     }
@@ -72,7 +74,7 @@ export function parseCommand(line: string): Command {
     case 'search':
       return args.length === 0
         ? { kind: 'invalid', message: 'usage: /search <text>' }
-        : { kind: 'search', text: args.join(' ') };
+        : { kind: 'search', text: rest };
     case 'help':
     case 'h':
     case '?':
