@@ -12,7 +12,7 @@ import { VerifyView } from './components/VerifyView.js';
 import { useChatActions } from './hooks/useChatActions.js';
 import { useChatClient } from './hooks/useChatClient.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
-import { fitsTerminal, historyViewport, screenLayout, type ScreenLayout } from './layout.js';
+import { fitsTerminal, helpViewport, historyViewport, screenLayout, type ScreenLayout } from './layout.js';
 import { UiActionsContext, UiStateContext } from './state/contexts.js';
 import { openSummary, type UiState } from './state/uiState.js';
 
@@ -51,8 +51,10 @@ function mainPane(state: UiState, layout: ScreenLayout) {
     return <RegisterPrompt ownNumber={state.ownNumber} serverAddress={state.serverAddress} registration={state.registration} />;
   }
   switch (state.panel.kind) {
-    case 'help':
-      return <HelpView />;
+    case 'help': {
+      const { width, height } = helpViewport(layout);
+      return <HelpView width={width} height={height} scroll={state.panel.scroll} />;
+    }
     case 'verify':
       return <VerifyView ownNumber={state.ownNumber} number={state.panel.number} safetyNumber={state.panel.safetyNumber} />;
     case 'search':

@@ -4,7 +4,10 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { cleanup, render } from 'ink-testing-library';
+import stringWidth from 'string-width';
 import { App } from '../../client/ui/App.js';
+import { KEY_HELP } from '../../client/ui/hooks/useKeyboard.js';
+import { COMMAND_HELP } from '../../client/ui/state/commands.js';
 import { openTestClient, registeredClient, type TestClient } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { KEYS, settle, type, waitForFrame } from './inkTesting.js';
@@ -275,6 +278,7 @@ describe('App', () => {
     await waitForFrame(lastFrame, 'error: cannot chat with your own number');
     await type(stdin, KEYS.ctrlU, '/help', KEYS.enter);
     await waitForFrame(lastFrame, 'Ctrl+N, Alt+Enter, Ctrl+J');
+    await type(stdin, KEYS.pageDown);
     expect(lastFrame()).toContain('/quit, /q, /exit, /e');
     await type(stdin, KEYS.escape);
     await waitForFrame(lastFrame, (f) => !f.includes('error:') && !f.includes('Help (Esc'));
@@ -295,6 +299,34 @@ describe('App', () => {
     resize(80, 24);
     await waitForFrame(lastFrame, '│ connected');
     expect(lastFrame()).not.toContain('too small');
+  });
+
+  it.each([
+    [80, 24],
+    [60, 20],
+  ])('shows every line of /help in full at %ix%i, scrolling with PgDn', async (columns, rows) => {
+    const alice = await open(true);
+    const { lastFrame, stdout, stdin } = await mount(alice);
+    await waitForFrame(lastFrame, '│ connected');
+    Object.defineProperty(stdout, 'columns', { value: columns, configurable: true });
+    Object.defineProperty(stdout, 'rows', { value: rows, configurable: true });
+    stdout.emit('resize');
+    await type(stdin, '/help', KEYS.enter);
+    const frames = [await waitForFrame(lastFrame, 'Help (Esc')];
+    for (let i = 0; i < 3; i++) {
+      await type(stdin, KEYS.pageDown);
+      frames.push(lastFrame() ?? '');
+    }
+    expect(frames.at(-1)).toContain('PgUp: back to the top');
+    for (const frame of frames) {
+      for (const line of frame.split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(columns);
+      expect(frame).not.toContain('…');
+    }
+    const shown = frames.join('\n').replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' ');
+    for (const [left, meaning] of [...KEY_HELP, ...COMMAND_HELP]) {
+      expect(shown).toContain(left);
+      expect(shown).toContain(meaning);
+    }
   });
 
   it('finds messages with /search and keeps history across a restart', async () => {

@@ -8,7 +8,8 @@ import type { ChatClientApi, ChatMessage } from '../../core/api.js';
 import { ClientError } from '../../core/errors.js';
 import { MAX_TEXT_BYTES } from '../../core/sender.js';
 import { describeError } from '../errors.js';
-import { historyViewport, type ScreenLayout } from '../layout.js';
+import { maxHelpScroll } from '../components/HelpView.js';
+import { helpViewport, historyViewport, type ScreenLayout } from '../layout.js';
 import { parseCommand, type Command } from '../state/commands.js';
 import type { UiActions } from '../state/contexts.js';
 import { countLines } from '../state/historyLayout.js';
@@ -158,7 +159,7 @@ export function useChatActions(
           }
           return true;
         case 'help':
-          dispatch({ type: 'panel', panel: { kind: 'help' } });
+          dispatch({ type: 'panel', panel: { kind: 'help', scroll: 0 } });
           return true;
         case 'quit':
           exit();
@@ -191,6 +192,12 @@ export function useChatActions(
       cycleFocus: (delta) => dispatch({ type: 'cycleFocus', delta }),
       scrollHistory: (delta) => {
         const current = store.getState();
+        if (current.panel.kind === 'help') {
+          // Help scrolls down from its top, the history up from its end.
+          const { width, height } = helpViewport(layoutRef.current);
+          const scroll = Math.min(Math.max(0, current.panel.scroll - delta), maxHelpScroll(width, height));
+          return dispatch({ type: 'panel', panel: { kind: 'help', scroll } });
+        }
         const open = current.open;
         const history = open === undefined ? undefined : current.histories[open];
         if (open === undefined || !history) return;

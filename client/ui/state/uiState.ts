@@ -8,7 +8,8 @@ export const FOCUS_ORDER: readonly Focus[] = ['input', 'conversations', 'history
 /** What fills the right-hand side instead of the open conversation, if anything. */
 export type Panel =
   | { kind: 'none' }
-  | { kind: 'help' }
+  /** `scroll`: lines scrolled down from the top (PgUp/PgDn). */
+  | { kind: 'help'; scroll: number }
   | { kind: 'verify'; number: string; safetyNumber: string }
   | { kind: 'search'; text: string; results: ChatMessage[] };
 
