@@ -51,6 +51,11 @@ export function historyViewport(layout: ScreenLayout, showsBanner: boolean): { w
   return { width: Math.max(10, layout.conversationWidth - BORDER - PADDING_X), height: Math.max(1, height) };
 }
 
+/** Columns for the draft's text: inside the input box, after the "> " prompt. */
+export function inputTextWidth(layout: ScreenLayout): number {
+  return Math.max(1, layout.width - BORDER - PADDING_X - 2);
+}
+
 /** Inside the help pane, which takes the whole width. */
 export function helpViewport(layout: ScreenLayout): { width: number; height: number } {
   return { width: Math.max(10, layout.width - BORDER - PADDING_X), height: Math.max(1, layout.mainHeight - BORDER) };

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Box } from 'ink';
+import stringWidth from 'string-width';
 import { cleanup, render } from 'ink-testing-library';
 import type { ChatMessage, ConversationSummary } from '../../client/core/api.js';
 import { ConversationList } from '../../client/ui/components/ConversationList.js';
@@ -163,10 +164,10 @@ describe('StatusBar', () => {
 
 describe('InputLine', () => {
   it('shows the placeholder when empty, the draft with the cursor otherwise', async () => {
-    expect(await frameOf(<InputLine draft={{ text: '', cursor: 0 }} focused placeholder="message +222222222" />)).toContain(
+    expect(await frameOf(<InputLine draft={{ text: '', cursor: 0 }} focused placeholder="message +222222222" width={60} />)).toContain(
       'message +222222222',
     );
-    const frame = await frameOf(<InputLine draft={{ text: 'first\nsecond', cursor: 12 }} focused placeholder="" />);
+    const frame = await frameOf(<InputLine draft={{ text: 'first\nsecond', cursor: 12 }} focused placeholder="" width={60} />);
     expect(frame).toContain('> first');
     expect(frame).toContain('  second');
   });
@@ -178,6 +179,28 @@ describe('SearchView', () => {
     const frame = await frameOf(<SearchView text="hit" results={[found]} height={10} now={NOW} />);
     expect(frame).toContain('hit␛[2J␛]0;t␇␍');
     expect(frame).not.toMatch(/\x1b\[2J|\x1b\]|\x07|\r/);
+  });
+});
+
+describe('InputLine in a long line', () => {
+  const text = 'The start of a long line ' + 'x'.repeat(60) + ' and 日本語 at the end';
+  const frameAt = (cursor: number) => frameOf(<InputLine draft={{ text, cursor }} focused placeholder="" width={40} />);
+
+  it('scrolls sideways to keep the cursor in view: at the start after Home, at the end after End', async () => {
+    const start = await frameAt(0);
+    expect(start).toContain('he start of a long line');
+    expect(start).toContain('…');
+    expect(start).not.toContain('at the end');
+    const end = await frameAt(text.length);
+    expect(end).toContain('日本語 at the end');
+    expect(end).not.toContain('start');
+    const middle = await frameAt(text.indexOf('and'));
+    expect(middle).toMatch(/…x+ /);
+    for (const frame of [start, end, middle]) {
+      // The prompt and at most 40 columns of text.
+      const shown = frame.split('\n')[1]!.replace(/^│ /, '').replace(/\s*│$/, '');
+      expect(stringWidth(shown)).toBeLessThanOrEqual(42);
+    }
   });
 });
 

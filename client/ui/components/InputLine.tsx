@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import stringWidth from 'string-width';
 import { MAX_INPUT_LINES } from '../layout.js';
 import type { Draft } from '../state/lineEditor.js';
 
@@ -7,6 +8,8 @@ export interface InputLineProps {
   focused: boolean;
   /** Shown dimmed while the draft is empty. */
   placeholder: string;
+  /** Columns for the text, after the prompt. */
+  width: number;
 }
 
 /**
@@ -35,9 +38,9 @@ export function InputLine(props: InputLineProps) {
         </Text>
       ) : (
         shown.map((line) => (
-          <Text key={line.index} wrap="truncate-start">
+          <Text key={line.index} wrap="truncate-end">
             <Text color="cyan">{line.index === 0 ? '> ' : '  '}</Text>
-            {focused && line.index === cursorLine ? withCursor(line.text, draft.cursor - line.start) : line.text}
+            {line.index === cursorLine ? withCursor(line.text, draft.cursor - line.start, props.width, focused) : line.text}
           </Text>
         ))
       )}
@@ -45,14 +48,58 @@ export function InputLine(props: InputLineProps) {
   );
 }
 
-function withCursor(text: string, at: number) {
-  // A whole code point under the cursor, so an emoji is not split.
-  const under = Array.from(text.slice(at))[0] ?? ' ';
+function withCursor(text: string, at: number, width: number, focused: boolean) {
+  const shown = aroundCursor(text, at, width);
   return (
     <>
-      {text.slice(0, at)}
-      <Text inverse>{under}</Text>
-      {text.slice(at + under.length)}
+      {shown.clippedLeft && <Text dimColor>…</Text>}
+      {shown.before}
+      {focused ? <Text inverse>{shown.under}</Text> : shown.under}
+      {shown.after}
+      {shown.clippedRight && <Text dimColor>…</Text>}
     </>
   );
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+function split(text: string): string[] {
+  return Array.from(graphemes.segment(text), (s) => s.segment);
+}
+
+/**
+ * The part of a line that fits `width` columns with the cursor in it: a long line scrolls
+ * sideways to follow the cursor, and an ellipsis marks a clipped side. A whole grapheme
+ * under the cursor, so an emoji is not split.
+ */
+export function aroundCursor(text: string, at: number, width: number) {
+  const [under = ' ', ...rest] = split(text.slice(at));
+  const before = text.slice(0, at);
+  if (stringWidth(before) + stringWidth(under) + stringWidth(rest.join('')) <= width) {
+    return { clippedLeft: false, before, under, after: rest.join(''), clippedRight: false };
+  }
+  // One column kept for the ellipsis on the right, and one more on the left once it is clipped too.
+  let room = width - stringWidth(under) - 1;
+  let shownBefore = before;
+  const clippedLeft = stringWidth(before) > room;
+  if (clippedLeft) {
+    room -= 1;
+    const kept: string[] = [];
+    for (const g of split(before).reverse()) {
+      if (stringWidth(g) > room) break;
+      kept.unshift(g);
+      room -= stringWidth(g);
+    }
+    shownBefore = kept.join('');
+  } else {
+    room -= stringWidth(before);
+  }
+  let after = '';
+  for (const [i, g] of rest.entries()) {
+    // The last grapheme may take the column kept for the ellipsis.
+    if (stringWidth(g) > room + (i === rest.length - 1 ? 1 : 0)) break;
+    after += g;
+    room -= stringWidth(g);
+  }
+  return { clippedLeft, before: shownBefore, under, after, clippedRight: after.length < rest.join('').length };
 }

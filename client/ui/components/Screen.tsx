@@ -1,7 +1,7 @@
 import { Box } from 'ink';
 import type { ReactNode } from 'react';
 import { useKeyboard } from '../hooks/useKeyboard.js';
-import { historyViewport, listViewport, type ScreenLayout } from '../layout.js';
+import { historyViewport, inputTextWidth, listViewport, type ScreenLayout } from '../layout.js';
 import { useUiState } from '../state/contexts.js';
 import { visibleConversations } from '../state/uiState.js';
 import { ConversationList } from './ConversationList.js';
@@ -41,7 +41,7 @@ export function Screen(props: ScreenProps) {
           {props.main}
         </Box>
       </Box>
-      <InputLine draft={state.draft} focused={state.focus === 'input'} placeholder={props.placeholder} />
+      <InputLine draft={state.draft} focused={state.focus === 'input'} placeholder={props.placeholder} width={inputTextWidth(layout)} />
       <StatusBar
         ownNumber={state.ownNumber}
         serverAddress={state.serverAddress}
