@@ -127,6 +127,17 @@ describe('App', () => {
     expect(bob.log.of('message').map((m) => m.text)).toEqual(['/usr/bin is full']);
   });
 
+  it('deletes under the cursor with Delete and before it with Backspace (DEL, as tmux sends it)', async () => {
+    const alice = await open(true);
+    const bob = await contact();
+    const { lastFrame, stdin } = await mount(alice);
+    await type(stdin, `/chat ${bob.client.number}`, KEYS.enter, 'abcd', KEYS.left, KEYS.left, KEYS.delete);
+    expect(lastFrame()).toContain('> ab');
+    await type(stdin, KEYS.backspace, KEYS.enter);
+    await bob.log.waitForCount('message', 1);
+    expect(bob.log.of('message')[0]?.text).toBe('ad');
+  });
+
   it('sends no control character that arrived in the same burst as typed text', async () => {
     const alice = await open(true);
     const bob = await contact();

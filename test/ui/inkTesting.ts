@@ -41,7 +41,11 @@ export const KEYS = {
   pageUp: '\x1b[5~',
   pageDown: '\x1b[6~',
   escape: '\x1b',
+  left: '\x1b[D',
+  /** What tmux sends for Backspace (Ink calls it key.delete)... */
   backspace: '\x7f',
+  /** ...and for the Delete key (DC). */
+  delete: '\x1b[3~',
   ctrlN: '\x0e',
   ctrlU: '\x15',
   altEnter: '\x1b\r',

@@ -4,6 +4,7 @@ import { parseCommand } from '../../client/ui/state/commands.js';
 import { countLines, visibleLines, wrapText } from '../../client/ui/state/historyLayout.js';
 import {
   deleteBackward,
+  deleteForward,
   deleteWordBackward,
   emptyDraft,
   insertText,
@@ -95,6 +96,11 @@ describe('lineEditor', () => {
     expect(moveLineDown({ ...draft, cursor: 12 })).toEqual({ ...draft, cursor: 15 });
     expect(moveLineUp({ ...draft, cursor: 15 })).toEqual({ ...draft, cursor: 12 });
     expect(moveLineDown({ ...draft, cursor: 15 })).toBeUndefined();
+  });
+
+  it('deletes the code point under the cursor with Delete', () => {
+    expect(deleteForward({ text: 'ab😀c', cursor: 2 })).toEqual({ text: 'abc', cursor: 2 });
+    expect(deleteForward({ text: 'ab', cursor: 2 })).toEqual({ text: 'ab', cursor: 2 });
   });
 
   it('turns a pasted carriage return into a new line', () => {

@@ -2,11 +2,12 @@
  * The one keyboard owner: every key goes through this handler, which dispatches by
  * focus. KEY_HELP lists these bindings for /help; keep the two together.
  */
-import { useInput, type Key } from 'ink';
-import { useRef } from 'react';
+import { useInput, useStdin, type Key } from 'ink';
+import { useEffect, useRef } from 'react';
 import { useUiActions, useUiState, type UiActions } from '../state/contexts.js';
 import {
   deleteBackward,
+  deleteForward,
   deleteWordBackward,
   emptyDraft,
   insertText,
@@ -26,7 +27,8 @@ export const KEY_HELP: ReadonlyArray<readonly [keys: string, meaning: string]> =
   ['PgUp, PgDn', 'scroll the history a page'],
   ['Home, End', 'line start/end; history ends'],
   ['Left, Right, Ctrl+A, Ctrl+E', 'move in the line'],
-  ['Backspace, Ctrl+W, Ctrl+U', 'delete char, word, line'],
+  ['Backspace, Delete', 'delete before, under the cursor'],
+  ['Ctrl+W, Ctrl+U', 'delete word, line'],
   ['Esc', 'close; clear status messages'],
   ['Ctrl+C', 'quit'],
 ];
@@ -36,11 +38,26 @@ const TO_THE_END = Number.MAX_SAFE_INTEGER;
 /** Bracketed paste markers (run.tsx turns the mode on), as useInput reports them: ESC stripped. */
 const PASTE_START = '[200~';
 const PASTE_END = '[201~';
+/** The Delete key (DC: ESC [ 3 ~, also with modifiers). */
+const DELETE_KEY = /^\x1b\[3[;~]/;
 
 export function useKeyboard(pageHeight: number): void {
   const { focus } = useUiState();
   const actions = useUiActions();
   const pasting = useRef(false);
+  // Ink reports both DEL (0x7f, what most terminals and tmux send for Backspace) and the
+  // Delete key's ESC [ 3 ~ as key.delete: the raw sequence, seen first, tells them apart.
+  const forwardDelete = useRef(false);
+  const { internal_eventEmitter: inputEvents } = useStdin();
+  useEffect(() => {
+    const onInput = (data: string): void => {
+      forwardDelete.current = DELETE_KEY.test(data);
+    };
+    inputEvents.prependListener('input', onInput);
+    return () => {
+      inputEvents.off('input', onInput);
+    };
+  }, [inputEvents]);
   useInput((input, key) => {
     if (input === PASTE_START || input === PASTE_END) {
       pasting.current = input === PASTE_START;
@@ -62,7 +79,8 @@ export function useKeyboard(pageHeight: number): void {
 
     if (!editsDraft(input, key)) return;
     if (focus !== 'input') actions.setFocus('input');
-    actions.editDraft((draft) => editDraft(draft, input, key));
+    const forward = forwardDelete.current;
+    actions.editDraft((draft) => editDraft(draft, input, key, forward));
   });
 }
 
@@ -102,8 +120,9 @@ function editsDraft(input: string, key: Key): boolean {
   return !key.meta && input !== '';
 }
 
-function editDraft(draft: Draft, input: string, key: Key): Draft {
+function editDraft(draft: Draft, input: string, key: Key, forwardDelete: boolean): Draft {
   if (isNewLine(input, key)) return insertText(draft, '\n');
+  if (key.delete && forwardDelete) return deleteForward(draft);
   if (key.backspace || key.delete) return deleteBackward(draft);
   if (key.leftArrow) return moveLeft(draft);
   if (key.rightArrow) return moveRight(draft);

@@ -27,6 +27,12 @@ export function deleteBackward(draft: Draft): Draft {
   return { text: draft.text.slice(0, start) + draft.text.slice(draft.cursor), cursor: start };
 }
 
+/** The Delete key: the code point under the cursor. */
+export function deleteForward(draft: Draft): Draft {
+  const next = moveRight(draft).cursor;
+  return { text: draft.text.slice(0, draft.cursor) + draft.text.slice(next), cursor: draft.cursor };
+}
+
 export function deleteWordBackward(draft: Draft): Draft {
   const before = draft.text.slice(0, draft.cursor);
   const start = before.replace(/\S+\s*$|\s+$/, '').length;
