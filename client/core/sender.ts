@@ -33,6 +33,8 @@ import { deleteOutbox, insertOutbox, oldestOutbox, type OutboxRow } from './stor
 
 /** Text limit, well inside the server's 96 KiB content limit after padding and encryption. */
 export const MAX_TEXT_BYTES = 64 * 1024;
+/** Ends the error of a send that could not reach the server (the full-screen UI moves it first). */
+export const QUEUED_FOR_RECONNECT = 'the message is queued and will be sent on reconnect';
 /** Send carries at most 100 messages and 256 KiB; stay clear of the latter. */
 const MAX_BATCH_MESSAGES = 100;
 const MAX_BATCH_BYTES = 192 * 1024;
@@ -87,7 +89,7 @@ export class Sender {
     const stored = (await this.untilAttempted(messageId)) ?? getMessage(this.ctx.db, messageId)!;
     if (stored.status === 'failed') throw new ClientError('send_failed', stored.error ?? `sending to ${to} failed`);
     if (stored.status === 'sending') {
-      throw new ClientError('unavailable', `${this.stalledBy?.message ?? 'not sent yet'}; the message is queued and will be sent on reconnect`, {
+      throw new ClientError('unavailable', `${this.stalledBy?.message ?? 'not sent yet'}; ${QUEUED_FOR_RECONNECT}`, {
         cause: this.stalledBy,
       });
     }

@@ -295,6 +295,17 @@ describe('App', () => {
     await waitForFrame(lastFrame, (f) => !f.includes('error:') && !f.includes('Help (Esc'));
   });
 
+  it('replaces an old error by a newer success, and names the slash command in a hint', async () => {
+    const alice = await open(true);
+    const { lastFrame, stdin } = await mount(alice);
+    await waitForFrame(lastFrame, '│ connected');
+    await type(stdin, '/verify +19999999999', KEYS.enter);
+    await waitForFrame(lastFrame, 'error: no key known for +19999999999 yet; run /fetch_k');
+    await type(stdin, '/recv', KEYS.enter);
+    const frame = await waitForFrame(lastFrame, 'received 0 queued envelopes');
+    expect(frame).not.toContain('error:');
+  });
+
   it('says so in a window too small for the panes, and draws them again when it grows', async () => {
     const alice = await open(true);
     const { lastFrame, stdout } = await mount(alice);

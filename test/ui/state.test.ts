@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ChatMessage, ConversationSummary } from '../../client/core/api.js';
+import { ClientError } from '../../client/core/errors.js';
+import { QUEUED_FOR_RECONNECT } from '../../client/core/sender.js';
+import { describeError } from '../../client/ui/errors.js';
 import { parseCommand } from '../../client/ui/state/commands.js';
 import { countLines, visibleLines, wrapText } from '../../client/ui/state/historyLayout.js';
 import {
@@ -268,6 +271,22 @@ describe('uiReducer', () => {
     expect(uiReducer(refused, connected).lastError).toBe('sending to +222222222: no such account');
     const fromCore = stateWith({ type: 'clientEvents', events: [{ event: 'error', message: 'server unreachable', code: 'unavailable' }], conversations: [] });
     expect(uiReducer(fromCore, connected).lastError).toBeUndefined();
+  });
+
+  it('replaces an older error by a newer notice, and an older notice by a newer error', () => {
+    const failed = stateWith({ type: 'notice', text: 'registered' }, { type: 'error', message: 'no key known for +222222222 yet' });
+    expect([failed.notice, failed.lastError]).toEqual([undefined, 'no key known for +222222222 yet']);
+    const trusted = uiReducer(failed, { type: 'notice', text: 'trusted +222222222' });
+    expect([trusted.notice, trusted.lastError]).toEqual(['trusted +222222222', undefined]);
+  });
+
+  it("says a queued message's fate first, and the core's command hints as slash commands", () => {
+    const queued = new ClientError('unavailable', `server 127.0.0.1:1 unreachable (connect ECONNREFUSED); ${QUEUED_FOR_RECONNECT}`);
+    expect(describeError(queued)).toBe('queued, will be sent on reconnect: server 127.0.0.1:1 unreachable (connect ECONNREFUSED)');
+    const noKey = new ClientError('no_identity', 'no key known for +222222222 yet; run "fetch_keys +222222222"');
+    expect(describeError(noKey)).toBe('no key known for +222222222 yet; run /fetch_keys +222222222');
+    const fromCore = stateWith({ type: 'clientEvents', events: [{ event: 'error', message: 'run "register"' }], conversations: [] });
+    expect(fromCore.lastError).toBe('run /register');
   });
 
   it('cycles focus and clamps scrolling', () => {

@@ -1,5 +1,6 @@
 /** The only writer of UiState. Pure: the hooks do the I/O and dispatch what happened. */
 import type { ChatMessage, ClientEvent, ConversationSummary, DeliveryStatus } from '../../core/api.js';
+import { forStatusBar } from '../errors.js';
 import { countLines } from './historyLayout.js';
 import { emptyDraft, type Draft } from './lineEditor.js';
 import {
@@ -87,10 +88,11 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return { ...state, draft: action.draft };
     case 'panel':
       return readOnScreen({ ...state, panel: action.panel });
+    // The newest outcome replaces the last one, so an old error never outlives a later success.
     case 'notice':
-      return { ...state, notice: action.text };
+      return { ...state, notice: action.text, lastError: undefined, lastErrorCode: undefined };
     case 'error':
-      return { ...state, lastError: action.message, lastErrorCode: action.code };
+      return { ...state, notice: undefined, lastError: action.message, lastErrorCode: action.code };
     case 'clearMessages':
       return { ...state, notice: undefined, lastError: undefined, lastErrorCode: undefined };
     case 'registration':
@@ -133,7 +135,7 @@ function applyEvent(state: UiState, event: ClientEvent): UiState {
     case 'unregistered':
       return { ...state, registration: 'unregistered' };
     case 'error':
-      return { ...state, lastError: event.message, lastErrorCode: event.code };
+      return { ...state, notice: undefined, lastError: forStatusBar(event.message), lastErrorCode: event.code };
     default:
       // message: appendIncoming, once per batch. keys, sent, receipt, identity_changed,
       // trusted: the conversation list read with the batch shows them.
