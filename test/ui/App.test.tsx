@@ -306,6 +306,19 @@ describe('App', () => {
     expect(frame).not.toContain('error:');
   });
 
+  it('asks for /unregister twice before deleting the account', async () => {
+    const alice = await open(true);
+    const { lastFrame, stdin } = await mount(alice);
+    await waitForFrame(lastFrame, '│ connected');
+    await type(stdin, '/unregister', KEYS.enter);
+    await waitForFrame(lastFrame, '/unregister again to confirm (10 s)');
+    await settle();
+    expect(alice.client.isRegistered()).toBe(true);
+    await type(stdin, '/unregister', KEYS.enter);
+    await waitForFrame(lastFrame, `${alice.client.number} is no longer registered`);
+    expect(alice.client.isRegistered()).toBe(false);
+  });
+
   it('says so in a window too small for the panes, and draws them again when it grows', async () => {
     const alice = await open(true);
     const { lastFrame, stdout } = await mount(alice);

@@ -21,6 +21,8 @@ import { loadHistory, readConversations } from './useChatClient.js';
 const SEARCH_LIMIT = 50;
 /** Rows read back after a send: ours plus whatever arrived meanwhile. */
 const SETTLE_PAGE = 20;
+/** A second /unregister within this time confirms the first. */
+const UNREGISTER_CONFIRM_MS = 10_000;
 
 export function useChatActions(
   client: ChatClientApi,
@@ -34,6 +36,7 @@ export function useChatActions(
   return useMemo(() => {
     const { dispatch } = store;
     let nextLocalId = -1;
+    let unregisterAskedAt = 0;
     const fail = (err: unknown): void => dispatch({ type: 'error', message: describeError(err), code: ClientError.is(err) ? err.code : undefined });
     const notice = (text: string): void => dispatch({ type: 'notice', text });
 
@@ -121,6 +124,13 @@ export function useChatActions(
           else register();
           return true;
         case 'unregister':
+          // Deletes the account on the server: only when asked for twice in a row.
+          if (Date.now() - unregisterAskedAt > UNREGISTER_CONFIRM_MS) {
+            unregisterAskedAt = Date.now();
+            notice('/unregister again to confirm (10 s)');
+            return true;
+          }
+          unregisterAskedAt = 0;
           client.unregister().then(() => notice(`${client.number} is no longer registered`), fail);
           return true;
         case 'fetchKeys':

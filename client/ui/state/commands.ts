@@ -32,7 +32,7 @@ export const COMMAND_HELP: ReadonlyArray<readonly [usage: string, meaning: strin
   ['/trust <number>', 'accept a new identity key'],
   ['/recv', 'fetch what is queued'],
   ['/search <text>', 'search local history'],
-  ['/unregister', 'delete the account'],
+  ['/unregister', 'delete the account (type it twice)'],
   ['/help', 'this screen'],
   ['//<text>', 'send text that starts with /'],
   ['/quit, /q, /exit, /e', 'leave'],
