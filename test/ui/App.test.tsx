@@ -204,7 +204,8 @@ describe('App', () => {
     await carol.log.waitForCount('message', 1);
     expect(carol.log.of('message')[0]?.text).toBe('for carol');
     // Picked from the list, another conversation starts with its own (empty) draft; the old one comes back.
-    await type(stdin, 'later for carol', KEYS.tab, KEYS.down);
+    // Tab and Down in one burst, as tmux sends them.
+    await type(stdin, 'later for carol', KEYS.tab + KEYS.down);
     await waitForFrame(lastFrame, `message ${bob.client.number}`);
     expect(lastFrame()).not.toContain('later for carol');
     await type(stdin, KEYS.up);

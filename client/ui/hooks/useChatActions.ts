@@ -191,10 +191,10 @@ export function useChatActions(
         // Refused (a typo in a number, an unknown command, too long): the text is kept to fix.
         if (!run(parseCommand(draft.text))) dispatch({ type: 'draft', draft });
       },
-      pickConversation: (delta) => dispatch({ type: 'pickConversation', delta }),
-      upDownInInput: (delta) => {
-        const draft = store.getState().draft;
-        if (draft.text === '') return dispatch({ type: 'pickConversation', delta });
+      upDown: (delta) => {
+        // The store's focus, not the last render's: Tab and Down can arrive in one burst.
+        const { draft, focus } = store.getState();
+        if (focus !== 'input' || draft.text === '') return dispatch({ type: 'pickConversation', delta });
         const moved = delta < 0 ? moveLineUp(draft) : moveLineDown(draft);
         if (moved) dispatch({ type: 'draft', draft: moved });
       },

@@ -72,8 +72,8 @@ export function useKeyboard(pageHeight: number): void {
     if (key.pageUp) return actions.scrollHistory(Math.max(1, pageHeight - 1));
     if (key.pageDown) return actions.scrollHistory(-Math.max(1, pageHeight - 1));
     if (focus === 'history' && handleHistoryKey(key, actions)) return;
-    if (key.upArrow) return focus === 'input' ? actions.upDownInInput(-1) : actions.pickConversation(-1);
-    if (key.downArrow) return focus === 'input' ? actions.upDownInInput(1) : actions.pickConversation(1);
+    if (key.upArrow) return actions.upDown(-1);
+    if (key.downArrow) return actions.upDown(1);
     if (key.return && !key.meta && focus !== 'input') return actions.setFocus('input');
     if (key.return && !key.meta) return actions.submit();
 

@@ -9,9 +9,8 @@ export interface UiActions {
   editDraft(edit: (draft: Draft) => Draft): void;
   /** Runs the draft: a slash command, or text for the open conversation. */
   submit(): void;
-  pickConversation(delta: number): void;
-  /** Up/Down in the input: moves between the draft's lines; only an empty draft picks a conversation. */
-  upDownInInput(delta: -1 | 1): void;
+  /** Up/Down outside the history: moves between the draft's lines while the input has one, else picks a conversation. */
+  upDown(delta: -1 | 1): void;
   setFocus(focus: Focus): void;
   cycleFocus(delta: number): void;
   /** Lines; positive scrolls up into older messages. */
