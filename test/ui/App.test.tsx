@@ -313,6 +313,11 @@ describe('App', () => {
     await waitForFrame(lastFrame, '│ connected');
     await type(stdin, '/unregister', KEYS.enter);
     await waitForFrame(lastFrame, '/unregister again to confirm (10 s)');
+    // Another command in between: the next /unregister asks again.
+    await type(stdin, '/recv', KEYS.enter);
+    await waitForFrame(lastFrame, 'received 0 queued envelopes');
+    await type(stdin, '/unregister', KEYS.enter);
+    await waitForFrame(lastFrame, '/unregister again to confirm (10 s)');
     await settle();
     expect(alice.client.isRegistered()).toBe(true);
     await type(stdin, '/unregister', KEYS.enter);

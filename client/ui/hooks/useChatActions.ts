@@ -113,6 +113,8 @@ export function useChatActions(
 
     /** Runs a command; false when it was refused at once, so that the draft is kept for fixing. */
     const run = (command: Command): boolean => {
+      // Only a /unregister right after the first one confirms it.
+      if (command.kind !== 'unregister') unregisterAskedAt = 0;
       switch (command.kind) {
         case 'text':
           return sendToOpenConversation(command.text);
