@@ -138,15 +138,17 @@ describe('App', () => {
     expect(bob.log.of('message')[0]?.text).toBe('ad');
   });
 
-  it('sends no control character that arrived in the same burst as typed text', async () => {
+  it('sends no control character that arrived in the same burst as typed text; a Ctrl+N in it is a new line', async () => {
     const alice = await open(true);
     const bob = await contact();
     const { lastFrame, stdin } = await mount(alice);
-    await type(stdin, `/chat ${bob.client.number}`, KEYS.enter, 'hello\x0e wor\x07ld');
+    await type(stdin, `/chat ${bob.client.number}`, KEYS.enter, 'hello wor\x07ld\x0enext\x02 line');
     expect(lastFrame()).toContain('> hello world');
+    // Ctrl+N in the burst is the new-line key, as when typed on its own.
+    expect(lastFrame()).toContain('  next line');
     await type(stdin, KEYS.enter);
     await bob.log.waitForCount('message', 1);
-    expect(bob.log.of('message')[0]?.text).toBe('hello world');
+    expect(bob.log.of('message')[0]?.text).toBe('hello world\nnext line');
   });
 
   it('shows a live message at once, and counts unread (with a bell) when its conversation is not on screen', async () => {

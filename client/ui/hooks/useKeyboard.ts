@@ -65,6 +65,8 @@ export function useKeyboard(pageHeight: number): void {
     }
     // A pasted line break is part of the message; Enter is only a key typed on its own.
     if (pasting.current) return typeText(actions, focus, input.replace(/\r/g, '\n'));
+    // Keys typed fast (or sent by tmux) arrive as one chunk: a Ctrl+N in it is still a new line.
+    if (input.length > 1) input = input.replace(/\x0e/g, '\n');
     if (input.length > 1 && input.includes('\r')) return typeLines(actions, focus, input);
     if (key.ctrl && input === 'c') return actions.quit();
     if (key.escape) return actions.dismiss();
