@@ -12,7 +12,7 @@ export async function execute(client: ChatClientApi, command: Command, out: Outp
       await client.register();
       break;
     case 'register_or_receive':
-      if (client.isRegistered()) await client.receive();
+      if (client.isRegistered()) await receive(client, out);
       else await client.register();
       break;
     case 'fetch_keys':
@@ -22,7 +22,7 @@ export async function execute(client: ChatClientApi, command: Command, out: Outp
       await client.send(command.to, command.text);
       break;
     case 'receive':
-      await client.receive();
+      await receive(client, out);
       break;
     case 'verify':
       out.print({ event: 'keys', number: command.number, safety_number: await client.safetyNumber(command.number) });
@@ -40,4 +40,9 @@ export async function execute(client: ChatClientApi, command: Command, out: Outp
       return 'quit';
   }
   return 'continue';
+}
+
+/** Messages arrive as events; with none, a person is told so (a script sees no line). */
+async function receive(client: ChatClientApi, out: Output): Promise<void> {
+  if ((await client.receive()) === 0) out.print({ event: 'note', text: 'no new messages' });
 }

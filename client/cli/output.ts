@@ -2,8 +2,8 @@
 import type { ClientEvent, ConnectionState } from '../core/api.js';
 import { printableOnOneLine } from '../terminalText.js';
 
-/** CLI lines: the core's events plus help text. */
-export type OutputLine = ClientEvent | { event: 'help'; text: string };
+/** CLI lines: the core's events, help text, and notes for a person (not printed with --json). */
+export type OutputLine = ClientEvent | { event: 'help'; text: string } | { event: 'note'; text: string };
 
 export interface Output {
   print(line: OutputLine): void;
@@ -17,6 +17,7 @@ export function createOutput(
 ): Output {
   return {
     print(line) {
+      if (json && line.event === 'note') return;
       const text = json ? JSON.stringify(line) : humanText(line);
       if (text === undefined) return;
       (line.event === 'error' && !json ? stderr : stdout)(text + '\n');
@@ -63,6 +64,7 @@ function connectionText(connection: ConnectionState): string {
 function humanLine(line: OutputLine): string | undefined {
   switch (line.event) {
     case 'help':
+    case 'note':
       return line.text;
     case 'registered':
       return `registered ${line.number}`;

@@ -55,6 +55,12 @@ describe('the client CLI', () => {
 
     const verified = await runClient(args(BOB, '--json', 'verify', ALICE));
     expect(verified.events).toEqual([{ event: 'keys', number: ALICE, safety_number: keys!.safety_number }]);
+
+    // Nothing queued: a person is told so; a script gets the queue's event, as before.
+    const nothing = await runClient(args(BOB, 'receive'));
+    expect([nothing.code, nothing.stdout]).toEqual([0, 'no new messages\n']);
+    const nothingJson = await runClient(args(BOB, '--json', 'receive'));
+    expect(nothingJson.events).toEqual([{ event: 'queue', pending: 0, empty: true }]);
   }, 120_000);
 
   it('fails with one line and a non-zero exit code', async () => {
