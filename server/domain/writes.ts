@@ -220,9 +220,8 @@ export type WriteScripts = typeof scripts;
 export default scripts;
 
 /**
- * Scripts whose commits need not wait for fsync (see WriteBatcher): a power cut
- * can undo them, and undoing them is harmless. A lost ack means the envelope is
- * delivered again, which clients already handle (they drop a guid they have
- * seen); a lost sweep runs again. A crash of the process alone loses neither.
+ * Scripts whose commits need no fsync of their own (see WriteBatcher): they are
+ * answered at the next sync of the WAL, usually a Send's, so no Send waits behind
+ * them. Frequent and small (an Ack), or nobody waits for them (the sweep).
  */
 export const unsynced: ReadonlySet<keyof WriteScripts> = new Set(['ackEnvelopes', 'sweep']);
