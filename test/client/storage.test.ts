@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { existsSync, rmSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { chmodSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadOrCreateIdentity } from '../../client/core/account.js';
 import { ClientError } from '../../client/core/errors.js';
@@ -152,5 +152,60 @@ describe('client database', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('client database permissions: the file holds the identity key and the history', () => {
+  const dirs: string[] = [];
+  let umask: number;
+  beforeEach(() => {
+    // The common default: new files readable by everyone unless the client says otherwise.
+    umask = process.umask(0o022);
+  });
+  afterEach(() => {
+    process.umask(umask);
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  const modeOf = (path: string): string => (statSync(path).mode & 0o777).toString(8);
+  /** Opens, writes (so the WAL exists) and reports the modes while the file is open. */
+  const modesAfterOpening = (dataDir: string): Record<string, string> => {
+    const db = openClientDatabase(dataDir);
+    try {
+      loadOrCreateIdentity(db, '+15556660001');
+      return {
+        folder: modeOf(dataDir),
+        database: modeOf(join(dataDir, DATABASE_FILE)),
+        wal: modeOf(join(dataDir, `${DATABASE_FILE}-wal`)),
+      };
+    } finally {
+      db.close();
+    }
+  };
+
+  it('creates the folder owner-only and the database and its WAL owner-only, under a umask of 022', () => {
+    const parent = tempDir('e2ee-perm-');
+    dirs.push(parent);
+    const dataDir = join(parent, 'new', '+15556660001');
+    expect(modesAfterOpening(dataDir)).toEqual({ folder: '700', database: '600', wal: '600' });
+    expect(modeOf(join(parent, 'new'))).toBe('700');
+  });
+
+  it('tightens a folder, a database and a leftover WAL that already exist with looser permissions', () => {
+    const dataDir = tempDir('e2ee-perm-');
+    dirs.push(dataDir);
+    chmodSync(dataDir, 0o755);
+    openClientDatabase(dataDir).close();
+    chmodSync(join(dataDir, DATABASE_FILE), 0o644);
+    // What a crash leaves: a WAL beside the file, made while it was still readable by all.
+    writeFileSync(join(dataDir, `${DATABASE_FILE}-wal`), '', { mode: 0o644 });
+    expect(modesAfterOpening(dataDir)).toEqual({ folder: '700', database: '600', wal: '600' });
+  });
+
+  it('makes an existing empty folder given as --data-dir owner-only', () => {
+    const parent = tempDir('e2ee-perm-');
+    dirs.push(parent);
+    const dataDir = join(parent, 'chosen');
+    mkdirSync(dataDir, { mode: 0o775 });
+    expect(modesAfterOpening(dataDir)).toEqual({ folder: '700', database: '600', wal: '600' });
   });
 });

@@ -4,7 +4,7 @@
  * has come, and a file from a newer client is refused rather than misread.
  */
 import Database from 'better-sqlite3';
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ClientError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
@@ -16,6 +16,8 @@ export const DATABASE_FILE = 'client.db';
 export function openClientDatabase(dataDir: string): ClientDatabase {
   try {
     makeFolders(dataDir);
+    // A folder that already existed (one given with --data-dir, say) may be open to others.
+    keepToOwner(dataDir);
   } catch (err) {
     throw new ClientError('database', `cannot use ${dataDir} as the data folder: ${fileProblem(err)}`, { cause: err });
   }
@@ -39,6 +41,32 @@ function makeFolders(path: string): void {
     }
   }
   if (!statSync(path).isDirectory()) throw Object.assign(new Error(`${path} is not a folder`), { code: 'ENOTDIR' });
+}
+
+/**
+ * The account's file holds the identity private key, the prekeys, the sessions
+ * and the plaintext history: no one but its owner may read it, whatever the
+ * umask, nor list or replace what is in its folder. Only the group and other
+ * bits are cleared, so a folder or file made read-only on purpose stays so.
+ */
+function keepToOwner(path: string): void {
+  const mode = statSync(path).mode & 0o777;
+  if ((mode & 0o077) !== 0) chmodSync(path, mode & 0o700);
+}
+
+/** What SQLite keeps beside the file; it makes each with the file's own mode. */
+const COMPANION_SUFFIXES = ['-wal', '-shm', '-journal'];
+
+/** Creates the file owner-only (SQLite would use 0644 less the umask), and tightens one that exists, with the companions a crash left. */
+function prepareOwnerOnlyFile(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  for (const file of [path, ...COMPANION_SUFFIXES.map((suffix) => path + suffix)]) {
+    if (existsSync(file)) keepToOwner(file);
+  }
 }
 
 /** A file system error in words a user can act on. */
@@ -108,6 +136,7 @@ const OPEN_WAIT_MS = 1_000;
 export function openDatabaseFile(path: string): ClientDatabase {
   let db: ClientDatabase;
   try {
+    prepareOwnerOnlyFile(path);
     db = new Database(path, { timeout: OPEN_WAIT_MS });
   } catch (err) {
     throw unusableFile(path, err);
