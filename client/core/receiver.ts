@@ -37,6 +37,7 @@ import { failpoint } from './failpoints.js';
 import { decrypt } from './protocol/cipher.js';
 import { isLibSignalError } from './protocol/libsignalErrors.js';
 import { ContentError, decodeContent, type Content, type ReceiptKind } from './protocol/content.js';
+import { isValidNumber } from './numbers.js';
 import { openProtocolStores, StoreError, type LocalIdentity, type ProtocolStores } from './protocol/stores.js';
 import { withSession } from './signIn.js';
 import { commitUnflushed, flushCommitted } from './storage/durability.js';
@@ -52,6 +53,7 @@ import { oweReceipt } from './storage/receiptQueries.js';
 export const MAX_DECRYPT_ATTEMPTS = 3;
 /** Batches stored and waiting for their flush and ack while the next one is decrypted. */
 const MAX_UNACKED_BATCHES = 2;
+const WHISPER_MESSAGE_TYPE = 2;
 const PREKEY_MESSAGE_TYPE = 3;
 
 export type ReceiveOutcome =
@@ -201,7 +203,8 @@ export class Receiver {
 
   /** Step 4. */
   private report(envelope: Envelope__Output, outcome: ReceiveOutcome): void {
-    const from = envelope.source;
+    // Only a refused envelope can have another sender (refusedEnvelope): its reason quotes it.
+    const from = isValidNumber(envelope.source) ? envelope.source : 'an invalid sender';
     switch (outcome.kind) {
       case 'message':
         if (outcome.identityChanged) this.ctx.emit({ event: 'identity_changed', number: from });
@@ -229,6 +232,8 @@ export class Receiver {
 
 /** Step 1 for one envelope: its writes join the batch's overlay, or are rolled back if it fails. */
 async function decryptOne(stores: ProtocolStores, local: LocalIdentity, envelope: Envelope__Output): Promise<Decrypted> {
+  const refusal = refusedEnvelope(envelope, local.number);
+  if (refusal) return { kind: 'undecryptable', reason: refusal, final: true };
   const from = envelope.source;
   const checkpoint = stores.pending.checkpoint();
   const changedBefore = stores.pending.changedIdentities.has(from);
@@ -241,4 +246,17 @@ async function decryptOne(stores: ProtocolStores, local: LocalIdentity, envelope
     if (isLibSignalError(err, ErrorCode.DuplicatedMessage)) return { kind: 'replay' };
     return { kind: 'undecryptable', reason: describeError(err), final: isLibSignalError(err) || ContentError.is(err) || StoreError.is(err) };
   }
+}
+
+/**
+ * Why an envelope cannot be from a contact, if it cannot. The server stamps the
+ * sender, and a hostile one may stamp anything; it becomes a libsignal address
+ * and a conversation, so it must be a contact's number, and never our own (a
+ * session with ourselves would hold both ends of it).
+ */
+function refusedEnvelope(envelope: Envelope__Output, ownNumber: string): string | undefined {
+  if (!isValidNumber(envelope.source)) return `the server named a sender that is not a phone number (${JSON.stringify(envelope.source.slice(0, 32))})`;
+  if (envelope.source === ownNumber) return 'the server named our own number as its sender';
+  if (envelope.type !== WHISPER_MESSAGE_TYPE && envelope.type !== PREKEY_MESSAGE_TYPE) return `unsupported ciphertext type ${envelope.type}`;
+  return undefined;
 }

@@ -1,0 +1,96 @@
+/**
+ * The client against a server that lies: every answer is untrusted. The real
+ * server holds the accounts and queues; a tampering server in front of it
+ * (helpers/tamperingServer.ts) rewrites what the client is told.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { FetchResponse__Output } from '../../proto/generated/e2ee/v1/FetchResponse.js';
+import { registeredClient, type TestClient } from '../helpers/clients.js';
+import { wireAccount } from '../helpers/clientWire.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTamperingServer, type Tampering, type TamperingServer } from '../helpers/tamperingServer.js';
+
+const ALICE = '+15557770001';
+const BOB = '+15557770002';
+const CAROL = '+15557770003';
+
+describe('a hostile server', () => {
+  let server: TestServer;
+  let alice: TestClient;
+  let bob: TestClient;
+  let carol: TestClient;
+
+  beforeAll(async () => {
+    server = await startTestServer({ rateLimits: false });
+    alice = await registeredClient(server.address, ALICE);
+    bob = await registeredClient(server.address, BOB);
+    carol = await registeredClient(server.address, CAROL);
+  });
+
+  afterAll(async () => {
+    await alice?.dispose();
+    await bob?.dispose();
+    await carol?.dispose();
+    await server?.stop();
+  });
+
+  /** Runs `body` with Bob's client reopened behind a server that tampers as told; Bob is back on the real server after. */
+  async function withBobBehind(tampering: Tampering, body: (hostile: TamperingServer) => Promise<void>): Promise<void> {
+    const hostile = await startTamperingServer(server.address, tampering);
+    bob = await bob.reopen(hostile.address);
+    try {
+      await body(hostile);
+    } finally {
+      bob = await bob.reopen(server.address);
+      await hostile.stop();
+    }
+  }
+
+  /** A Fetch answer whose envelopes name the sender `claim` gives (the i-th of the page) instead of the real one. */
+  const claimingSenders = (claim: (source: string, i: number) => string) => (page: FetchResponse__Output) => ({
+    ...page,
+    envelopes: page.envelopes.map((envelope, i) => ({ ...envelope, source: claim(envelope.source, i) })),
+  });
+
+  it('drops an envelope whose sender is not a phone number, or is our own number, and acks it', async () => {
+    await alice.client.send(BOB, 'first');
+    await alice.client.send(BOB, 'second');
+    await withBobBehind({ rewrite: { Fetch: claimingSenders((_, i) => ['../not a number\u001b[2J', BOB][i]!) } }, async () => {
+      expect(await bob.client.receive()).toBe(2);
+      // Both would decrypt under any name (they are PreKey messages): nothing of them may be stored under these.
+      expect(bob.client.conversations()).toEqual([]);
+      expect(bob.log.of('message')).toEqual([]);
+      expect(bob.log.of('error')).toEqual([
+        expect.objectContaining({ code: 'undecryptable', message: expect.stringContaining('not a phone number') }),
+        expect.objectContaining({ code: 'undecryptable', message: expect.stringContaining('our own number') }),
+      ]);
+    });
+    // Acked: they do not come back.
+    const bobWire = await wireAccount(server.address, BOB, bob.dataDir);
+    try {
+      expect(await bobWire.fetchAll()).toEqual([]);
+    } finally {
+      bobWire.close();
+    }
+  });
+
+  it('does not show a message as from a contact when another contact encrypted it', async () => {
+    // Sessions both ways with Alice and Carol, so that what Carol sends next is a plain (Whisper) message.
+    for (const contact of [alice, carol]) {
+      await contact.client.send(BOB, 'hello');
+      await bob.client.receive();
+      await bob.client.send(contact.client.number, 'hello back');
+      await contact.client.receive();
+    }
+    // Their delivery receipts too: the queue holds only what comes next.
+    await bob.client.receive();
+    const fromAlice = bob.client.messages(ALICE).length;
+    await carol.client.send(BOB, 'carol, claimed to be alice');
+    await withBobBehind({ rewrite: { Fetch: claimingSenders((source) => (source === CAROL ? ALICE : source)) } }, async () => {
+      await bob.client.receive();
+      expect(bob.client.messages(ALICE)).toHaveLength(fromAlice);
+      expect(bob.log.of('message')).toEqual([]);
+      expect(bob.log.of('error')).toEqual([expect.objectContaining({ code: 'undecryptable', message: expect.stringContaining(ALICE) })]);
+    });
+  });
+});
