@@ -4,9 +4,12 @@
  * (helpers/tamperingServer.ts) rewrites what the client is told.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import type { FetchResponse__Output } from '../../proto/generated/e2ee/v1/FetchResponse.js';
-import { registeredClient, type TestClient } from '../helpers/clients.js';
-import { wireAccount } from '../helpers/clientWire.js';
+import { MailboxStream } from '../../client/core/net/mailboxStream.js';
+import { signIn } from '../../client/core/signIn.js';
+import { registeredClient, TEST_BACKOFF, type TestClient } from '../helpers/clients.js';
+import { openContext, wireAccount } from '../helpers/clientWire.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startTamperingServer, type Tampering, type TamperingServer } from '../helpers/tamperingServer.js';
 
@@ -92,5 +95,73 @@ describe('a hostile server', () => {
       expect(bob.log.of('message')).toEqual([]);
       expect(bob.log.of('error')).toEqual([expect.objectContaining({ code: 'undecryptable', message: expect.stringContaining(ALICE) })]);
     });
+  });
+
+  it('pauses a stream that floods while envelopes are being handled, so it cannot fill memory', async () => {
+    const FLOOD = 10_000;
+    let written = 0;
+    let allWritten!: () => void;
+    const done = new Promise<void>((resolve) => (allWritten = resolve));
+    // Envelopes as fast as the connection takes them, acks or not (the contract allows 256 in flight).
+    const subscribe: Tampering['subscribe'] = (call) => {
+      const writeMore = (): void => {
+        while (written < FLOOD) {
+          written++;
+          const envelope = { guid: randomUUID(), source: ALICE, source_device: 1, destination: BOB, type: 2, content: Buffer.alloc(1024, 7) };
+          if (!call.write({ envelope })) return void call.once('drain', writeMore);
+        }
+        allWritten();
+      };
+      writeMore();
+    };
+    const hostile = await startTamperingServer(server.address, { subscribe });
+    await bob.client.close();
+    const { ctx, close } = await openContext(hostile.address, BOB, bob.dataDir);
+    let handed = 0;
+    let release!: () => void;
+    const busy = new Promise<void>((resolve) => (release = resolve));
+    const stream = new MailboxStream(
+      ctx.api,
+      {
+        authenticate: () => signIn(ctx),
+        onConnected: () => {},
+        // The first batch takes as long as the test: everything after it waits.
+        onEnvelopes: async (envelopes) => {
+          handed += envelopes.length;
+          await busy;
+        },
+        onQueueEmpty: () => {},
+        onState: () => {},
+        onError: () => {},
+      },
+      TEST_BACKOFF,
+    );
+    try {
+      await stream.start();
+      // Settles when the server has written everything, or has been held back for a second.
+      await new Promise<void>((resolve, reject) => {
+        let last = -1;
+        const poll = setInterval(() => {
+          if (written === last) finish();
+          last = written;
+        }, 1_000);
+        const limit = setTimeout(() => finish(new Error(`still writing after 30 s (${written})`)), 30_000);
+        const finish = (err?: Error): void => {
+          clearInterval(poll);
+          clearTimeout(limit);
+          if (err) reject(err);
+          else resolve();
+        };
+        void done.then(() => finish());
+      });
+      expect(handed).toBeGreaterThan(0);
+      expect(written).toBeLessThan(2_000);
+    } finally {
+      release();
+      await stream.stop();
+      close();
+      await hostile.stop();
+      bob = await bob.reopen();
+    }
   });
 });

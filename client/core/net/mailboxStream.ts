@@ -4,8 +4,9 @@
  * tries again. A stream ended with ABORTED was replaced by a newer session of
  * the same account: fighting it would loop forever, so we go offline instead.
  */
-import { status } from '@grpc/grpc-js';
+import { status, type ClientReadableStream } from '@grpc/grpc-js';
 import type { Envelope__Output } from '../../../proto/generated/e2ee/v1/Envelope.js';
+import type { MailboxEvent__Output } from '../../../proto/generated/e2ee/v1/MailboxEvent.js';
 import type { ConnectionState } from '../api.js';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from './backoff.js';
 import { grpcStatusOf, toClientError } from './rpcErrors.js';
@@ -31,6 +32,13 @@ export interface MailboxStreamHandlers {
 }
 
 const MAX_BATCH = 100;
+/**
+ * Arrivals not yet handed over past which the stream stops reading (HTTP/2 flow
+ * control then holds the server back) until the handlers catch up. A server
+ * keeping to the contract has at most 256 unacked envelopes in flight, so only
+ * one that ignores it gets here; unpaused, it could fill our memory.
+ */
+const MAX_WAITING_ARRIVALS = 256;
 
 type Arrival = { kind: 'envelope'; envelope: Envelope__Output } | { kind: 'queue_empty' };
 
@@ -39,7 +47,7 @@ type StreamEnd = { kind: 'dropped'; reason: string; wasConnected: boolean } | { 
 export class MailboxStream {
   private stopped = false;
   private ended = false;
-  private cancelCurrent: (() => void) | undefined;
+  private current: ClientReadableStream<MailboxEvent__Output> | undefined;
   private wakeFromSleep: (() => void) | undefined;
   /** Arrived and not yet handed to the handlers, in stream order. */
   private readonly arrivals: Arrival[] = [];
@@ -76,7 +84,7 @@ export class MailboxStream {
   /** Closes the stream and waits for envelopes already being handled. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.cancelCurrent?.();
+    this.current?.cancel();
     this.wakeFromSleep?.();
     await this.loop;
     await this.processing;
@@ -125,7 +133,7 @@ export class MailboxStream {
         onConnected();
         this.handlers.onConnected();
       };
-      this.cancelCurrent = () => call.cancel();
+      this.current = call;
       call.on('metadata', markConnected);
       call.on('data', (event) => {
         markConnected();
@@ -133,7 +141,7 @@ export class MailboxStream {
         else if (event.queue_empty) this.arrive({ kind: 'queue_empty' });
       });
       call.on('error', (err) => {
-        this.cancelCurrent = undefined;
+        this.current = undefined;
         if (grpcStatusOf(err) === status.ABORTED) {
           resolve({ kind: 'final', reason: 'this account signed in from somewhere else' });
         } else {
@@ -141,7 +149,7 @@ export class MailboxStream {
         }
       });
       call.on('end', () => {
-        this.cancelCurrent = undefined;
+        this.current = undefined;
         resolve({ kind: 'dropped', reason: 'the server closed the stream', wasConnected: connected });
       });
     });
@@ -149,6 +157,7 @@ export class MailboxStream {
 
   private arrive(arrival: Arrival): void {
     this.arrivals.push(arrival);
+    if (this.arrivals.length >= MAX_WAITING_ARRIVALS) this.current?.pause();
     if (!this.draining) {
       this.draining = true;
       // On the next turn: the envelopes of one read of the socket arrive one 'data'
@@ -170,6 +179,8 @@ export class MailboxStream {
         while (batch.length < MAX_BATCH && this.arrivals[0]?.kind === 'envelope') {
           batch.push((this.arrivals.shift() as { envelope: Envelope__Output }).envelope);
         }
+        // Read on while this batch is handled, as long as what waits stays bounded.
+        if (this.arrivals.length < MAX_WAITING_ARRIVALS) this.current?.resume();
         try {
           await this.handlers.onEnvelopes(batch);
         } catch (err) {
