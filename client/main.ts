@@ -146,6 +146,12 @@ function exitOnSignal(client: ChatClient, out: MutableOutput, commandName: strin
   process.once('SIGTERM', onSignal);
 }
 
+/**
+ * A one-shot `send` carries its message in argv, which any local user can read
+ * (`ps`, /proc/<pid>/cmdline) for as long as the client runs: setting the title
+ * overwrites it there. The shell or npm that started the client keep their own copy.
+ */
+process.title = 'e2ee-chat client';
 dropTlsServerNameWarning();
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
