@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { FetchResponse__Output } from '../../proto/generated/e2ee/v1/FetchResponse.js';
+import type { PreKeyBundle__Output } from '../../proto/generated/e2ee/v1/PreKeyBundle.js';
 import { MailboxStream } from '../../client/core/net/mailboxStream.js';
 import { signIn } from '../../client/core/signIn.js';
 import { registeredClient, TEST_BACKOFF, type TestClient } from '../helpers/clients.js';
@@ -16,6 +17,11 @@ import { startTamperingServer, type Tampering, type TamperingServer } from '../h
 const ALICE = '+15557770001';
 const BOB = '+15557770002';
 const CAROL = '+15557770003';
+
+/** libsignal's parser accepts a key with bytes after it; the contract does not. */
+function withTrailingBytes(key: Buffer): Buffer {
+  return Buffer.concat([key, Buffer.from([0, 1, 2])]);
+}
 
 describe('a hostile server', () => {
   let server: TestServer;
@@ -95,6 +101,23 @@ describe('a hostile server', () => {
       expect(bob.log.of('message')).toEqual([]);
       expect(bob.log.of('error')).toEqual([expect.objectContaining({ code: 'undecryptable', message: expect.stringContaining(ALICE) })]);
     });
+  });
+
+  it.each([
+    ['identity key', '+15557770004', (bundle: PreKeyBundle__Output) => ({ ...bundle, identity_key: withTrailingBytes(bundle.identity_key) })],
+    ['signed prekey', '+15557770005', (bundle: PreKeyBundle__Output) => ({ ...bundle, signed_pre_key: { ...bundle.signed_pre_key!, public_key: withTrailingBytes(bundle.signed_pre_key!.public_key) } })],
+    ['Kyber prekey', '+15557770006', (bundle: PreKeyBundle__Output) => ({ ...bundle, kyber_pre_key: { ...bundle.kyber_pre_key!, public_key: withTrailingBytes(bundle.kyber_pre_key!.public_key) } })],
+  ])('refuses a bundle whose %s has bytes past its end (API.md: exact lengths), and keeps nothing of it', async (_part, dave, doctor) => {
+    const contact = await registeredClient(server.address, dave);
+    try {
+      await withBobBehind({ rewrite: { GetPreKeyBundle: doctor } }, async () => {
+        await expect(bob.client.fetchKeys(dave)).rejects.toMatchObject({ code: 'bad_bundle' });
+        await expect(bob.client.safetyNumber(dave)).rejects.toMatchObject({ code: 'no_identity' });
+        expect(bob.client.conversations().map((c) => c.number)).not.toContain(dave);
+      });
+    } finally {
+      await contact.dispose();
+    }
   });
 
   it('pauses a stream that floods while envelopes are being handled, so it cannot fill memory', async () => {

@@ -29,11 +29,29 @@ function bytes(buffer: Buffer): Uint8Array<ArrayBuffer> {
   return new Uint8Array(buffer);
 }
 
+/** Serialized lengths and type bytes (API.md): `PublicKey.serialize()` and Kyber1024's `KEMPublicKey.serialize()`. */
+const EC_KEY = { length: 33, type: 0x05, name: 'EC key' };
+const KYBER_KEY = { length: 1569, type: 0x08, name: 'Kyber1024 key' };
+
+/**
+ * libsignal's parsers accept bytes past a key's end, so their success alone
+ * does not make a key well formed; the contract asks for the exact form.
+ */
+function requireKeyForm(bytes: Buffer, form: { length: number; type: number; name: string }, field: string): void {
+  if (bytes.length !== form.length || bytes[0] !== form.type) {
+    throw new BundleError(`the bundle's ${field} is not a ${form.length}-byte ${form.name}`);
+  }
+}
+
 /** Converts the wire bundle; libsignal checks both prekey signatures when it is processed. */
 export function bundleFromWire(wire: PreKeyBundle__Output): PreKeyBundle {
   const signed = wire.signed_pre_key;
   const kyber = wire.kyber_pre_key;
   if (!signed || !kyber) throw new BundleError('the bundle lacks its signed or Kyber prekey');
+  requireKeyForm(wire.identity_key, EC_KEY, 'identity key');
+  requireKeyForm(signed.public_key, EC_KEY, 'signed prekey');
+  if (wire.pre_key) requireKeyForm(wire.pre_key.public_key, EC_KEY, 'one-time prekey');
+  requireKeyForm(kyber.public_key, KYBER_KEY, 'Kyber prekey');
   try {
     return PreKeyBundle.new(
       wire.registration_id,
