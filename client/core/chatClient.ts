@@ -40,6 +40,12 @@ export interface ChatClientOptions {
 }
 
 const FETCH_PAGE = 100;
+/**
+ * Envelopes one `receive` takes before it stops: twice a queue's cap (API.md,
+ * 10,000), so an honest backlog fits with room for what arrives meanwhile, and
+ * a server that keeps answering with new envelopes cannot keep it going forever.
+ */
+export const MAX_RECEIVE_ENVELOPES = 20_000;
 /** Envelopes older than the server's 30-day retention can never be redelivered. */
 const PROCESSED_GUID_RETENTION_MS = 31 * 24 * 60 * 60 * 1000;
 
@@ -233,6 +239,9 @@ export class ChatClient implements ChatClientApi {
       // An envelope that keeps coming back (its ack keeps failing) must not spin forever.
       const fresh = page.envelopes.filter((envelope) => (deliveries.get(envelope.guid) ?? 0) <= MAX_DECRYPT_ATTEMPTS);
       if (fresh.length === 0) return processed;
+      if (processed >= MAX_RECEIVE_ENVELOPES) {
+        throw new ClientError('server', `stopped after ${processed} messages: the server keeps sending more; run "receive" again for the rest`);
+      }
       this.ctx.emit({ event: 'queue', pending: page.envelopes.length, empty: false });
       for (const envelope of fresh) deliveries.set(envelope.guid, (deliveries.get(envelope.guid) ?? 0) + 1);
       await this.receiver.handleBatch(fresh);

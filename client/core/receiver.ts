@@ -53,6 +53,8 @@ import { oweReceipt } from './storage/receiptQueries.js';
 export const MAX_DECRYPT_ATTEMPTS = 3;
 /** Batches stored and waiting for their flush and ack while the next one is decrypted. */
 const MAX_UNACKED_BATCHES = 2;
+/** Longer than any E.164 number (at most 16 characters), so a contact's is recorded whole. */
+const MAX_RECORDED_SOURCE = 32;
 const WHISPER_MESSAGE_TYPE = 2;
 const PREKEY_MESSAGE_TYPE = 3;
 
@@ -169,7 +171,8 @@ export class Receiver {
       case 'replay':
         return { kind: 'duplicate', replay: true };
       case 'undecryptable': {
-        const attempts = recordDecryptAttempt(db, envelope.guid, from, decrypted.reason, now);
+        // A refused envelope's sender may be anything up to the 4 MiB a response can hold.
+        const attempts = recordDecryptAttempt(db, envelope.guid, from.slice(0, MAX_RECORDED_SOURCE), decrypted.reason, now);
         if (!decrypted.final && attempts < MAX_DECRYPT_ATTEMPTS) return { kind: 'retry_later', reason: decrypted.reason };
         markEnvelopeFailed(db, envelope.guid, now);
         return { kind: 'failed', reason: decrypted.reason };

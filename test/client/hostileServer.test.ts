@@ -7,7 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { FetchResponse__Output } from '../../proto/generated/e2ee/v1/FetchResponse.js';
 import type { PreKeyBundle__Output } from '../../proto/generated/e2ee/v1/PreKeyBundle.js';
+import { join } from 'node:path';
+import { MAX_RECEIVE_ENVELOPES } from '../../client/core/chatClient.js';
 import { MailboxStream } from '../../client/core/net/mailboxStream.js';
+import { DATABASE_FILE, openDatabaseFile } from '../../client/core/storage/database.js';
 import { signIn } from '../../client/core/signIn.js';
 import { registeredClient, TEST_BACKOFF, type TestClient } from '../helpers/clients.js';
 import { openContext, wireAccount } from '../helpers/clientWire.js';
@@ -117,6 +120,50 @@ describe('a hostile server', () => {
       });
     } finally {
       await contact.dispose();
+    }
+  });
+
+  /** An envelope the server never stored: a new guid, junk content. */
+  const madeUp = (source = ALICE) => ({ guid: randomUUID(), source, source_device: 1, destination: BOB, type: 2, content: Buffer.alloc(64, 7), client_timestamp: '1', server_timestamp: '1' });
+
+  it('takes no more of a Fetch page than it asked for, so that its Ack stays within the contract', async () => {
+    await alice.client.send(BOB, 'under a padded page');
+    // 1,000 made-up envelopes after the real ones: acking the whole page would pass the 1,000 guids an Ack may carry.
+    const padding = Array.from({ length: 1_000 }, () => madeUp());
+    await withBobBehind({ rewrite: { Fetch: (page: FetchResponse__Output) => ({ envelopes: [...page.envelopes, ...padding], more: true }) } }, async () => {
+      await bob.client.receive();
+      expect(bob.log.of('queue').every((event) => event.pending <= 100)).toBe(true);
+      expect(bob.log.of('message').map((event) => event.text)).toEqual(['under a padded page']);
+    });
+    // The real envelope was acked with its page.
+    const bobWire = await wireAccount(server.address, BOB, bob.dataDir);
+    try {
+      expect(await bobWire.fetchAll()).toEqual([]);
+    } finally {
+      bobWire.close();
+    }
+  });
+
+  it('stops a receive that the server keeps feeding, and records a made-up sender cut short', async () => {
+    let pages = 0;
+    const longSource = `+1${'5'.repeat(100_000)}`;
+    const Fetch: NonNullable<Tampering['unary']>[string] = (_request, callback) => {
+      pages++;
+      const envelopes = Array.from({ length: 100 }, (_, i) => madeUp(pages === 1 && i === 0 ? longSource : ALICE));
+      callback(null, { envelopes, more: true });
+    };
+    await withBobBehind({ unary: { Fetch } }, async () => {
+      await expect(bob.client.receive()).rejects.toMatchObject({ code: 'server', message: expect.stringContaining(`stopped after ${MAX_RECEIVE_ENVELOPES}`) });
+      expect(pages).toBe(MAX_RECEIVE_ENVELOPES / 100 + 1);
+    });
+    await bob.client.close();
+    const db = openDatabaseFile(join(bob.dataDir, DATABASE_FILE));
+    try {
+      const longest = db.prepare(`SELECT max(length(source)) AS longest FROM failed_envelopes`).get() as { longest: number };
+      expect(longest.longest).toBe(32);
+    } finally {
+      db.close();
+      bob = await bob.reopen();
     }
   });
 

@@ -119,8 +119,11 @@ export class ServerApi {
     return this.unary(`sending to ${request.destination}`, this.authMetadata(), (md, o, cb) => this.mailbox.Send(request, md, o, cb));
   }
 
-  fetch(limit: number): Promise<FetchResponse__Output> {
-    return this.unary('fetching messages', this.authMetadata(), (md, o, cb) => this.mailbox.Fetch({ limit }, md, o, cb));
+  /** At most `limit` envelopes, whatever the server answers (one page must fit in one Ack). */
+  async fetch(limit: number): Promise<FetchResponse__Output> {
+    const page = await this.unary<FetchResponse__Output>('fetching messages', this.authMetadata(), (md, o, cb) => this.mailbox.Fetch({ limit }, md, o, cb));
+    if (page.envelopes.length <= limit) return page;
+    return { envelopes: page.envelopes.slice(0, limit), more: true };
   }
 
   async ack(guids: string[]): Promise<void> {
