@@ -9,7 +9,8 @@ export type Command =
   | { kind: 'send'; to: string; text: string }
   | { kind: 'receive' }
   | { kind: 'verify'; number: string }
-  | { kind: 'trust'; number: string }
+  /** `compared`: the safety number the user checked, as `verify` printed it. */
+  | { kind: 'trust'; number: string; compared?: string }
   | { kind: 'unregister' }
   | { kind: 'quit' }
   | { kind: 'help'; topic?: string };
@@ -29,7 +30,11 @@ export const COMMANDS: readonly CommandHelp[] = [
   { names: ['send', 's'], usage: 'send <number> <message>', meaning: 'encrypt and send (fetches keys first when there is no session)' },
   { names: ['receive', 'recv'], usage: 'receive', meaning: 'fetch and decrypt what is queued' },
   { names: ['verify'], usage: 'verify <number>', meaning: 'show the safety number with a contact' },
-  { names: ['trust'], usage: 'trust <number>', meaning: "accept a contact's changed identity key" },
+  {
+    names: ['trust'],
+    usage: 'trust <number> [safety number]',
+    meaning: "accept a contact's changed identity key; with the safety number you compared, only if the key is still that one",
+  },
   { names: ['unregister'], usage: 'unregister', meaning: 'delete this account from the server (local history is kept)' },
   { names: ['quit', 'exit', 'q', 'e'], usage: 'quit', meaning: 'leave cleanly' },
   { names: ['help'], usage: 'help [command]', meaning: 'list the commands, or explain one' },
@@ -84,10 +89,20 @@ export function parseCommand(words: readonly string[]): ParsedCommand {
       if (onlyArgument === undefined) return usage('fetch_keys');
       return notANumber(onlyArgument) ?? { ok: true, command: { kind: 'fetch_keys', number: onlyArgument } };
     }
-    case 'verify':
-    case 'trust': {
+    case 'verify': {
       if (onlyArgument === undefined) return usage(name);
       return notANumber(onlyArgument) ?? { ok: true, command: { kind: name, number: onlyArgument } };
+    }
+    case 'trust': {
+      const [number, ...compared] = rest;
+      if (number === undefined) return usage(name);
+      if (compared.length === 0) return notANumber(number) ?? { ok: true, command: { kind: 'trust', number } };
+      const safetyNumber = compared.join(' ');
+      // As verify prints it: 60 digits, in blocks of 5 or not.
+      if (safetyNumber.replace(/\s+/g, '').length !== 60 || !/^[\d\s]+$/.test(safetyNumber)) {
+        return { ok: false, message: `not a safety number (60 digits, as verify prints it): ${safetyNumber}` };
+      }
+      return notANumber(number) ?? { ok: true, command: { kind: 'trust', number, compared: safetyNumber } };
     }
     case 'send':
     case 's': {

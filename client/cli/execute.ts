@@ -28,7 +28,7 @@ export async function execute(client: ChatClientApi, command: Command, out: Outp
       out.print({ event: 'keys', number: command.number, safety_number: await client.safetyNumber(command.number) });
       break;
     case 'trust':
-      await client.trust(command.number);
+      await client.trust(command.number, command.compared);
       break;
     case 'unregister':
       await client.unregister();

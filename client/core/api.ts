@@ -85,8 +85,8 @@ export interface ChatClientApi {
   receive(): Promise<number>;
   /** Safety number with the contact (60 digits, grouped in 12 blocks of 5). */
   safetyNumber(number: string): Promise<string>;
-  /** Accept the contact's current identity key. */
-  trust(number: string): Promise<string>;
+  /** Accept the contact's current identity key; with the safety number the user compared, only if it is still that one. */
+  trust(number: string, comparedSafetyNumber?: string): Promise<string>;
   /** The conversation is on screen: send read receipts, clear its unread count. */
   markRead(conversation: string): Promise<void>;
   conversations(): ConversationSummary[];

@@ -196,8 +196,8 @@ export class ChatClient implements ChatClientApi {
     return contacts.safetyNumberWith(this.ctx, number);
   }
 
-  async trust(number: string): Promise<string> {
-    return contacts.trust(this.ctx, number);
+  async trust(number: string, comparedSafetyNumber?: string): Promise<string> {
+    return contacts.trust(this.ctx, number, comparedSafetyNumber);
   }
 
   async markRead(conversation: string): Promise<void> {

@@ -82,11 +82,26 @@ export function safetyNumberWith(ctx: ClientContext, number: string): string {
   );
 }
 
-export function trust(ctx: ClientContext, number: string): string {
+/**
+ * Accepts the contact's current key. With `compared` (the safety number the
+ * user checked, as `verify` showed it), only if the key is still the one that
+ * number was made from: a server could swap the key again between the two.
+ */
+export function trust(ctx: ClientContext, number: string, compared?: string): string {
   const safety = safetyNumberWith(ctx, number);
+  if (compared !== undefined && digitsOf(compared) !== digitsOf(safety)) {
+    throw new ClientError(
+      'safety_number_mismatch',
+      `the key of ${number} changed again since that safety number: compare the new one with "verify ${number}"`,
+    );
+  }
   setIdentityTrusted(ctx.db, number, Date.now());
   ctx.emit({ event: 'trusted', number, safety_number: safety });
   return safety;
+}
+
+function digitsOf(safetyNumber: string): string {
+  return safetyNumber.replace(/\s+/g, '');
 }
 
 export function isIdentityTrusted(ctx: ClientContext, number: string): boolean {

@@ -16,6 +16,7 @@ export type ClientErrorCode =
   | 'rate_limited'
   | 'bad_bundle'
   | 'untrusted_identity'
+  | 'safety_number_mismatch'
   | 'no_identity'
   | 'send_failed'
   | 'database'

@@ -70,10 +70,17 @@ describe('commands and aliases', () => {
     [['e'], { kind: 'quit' }],
     [['verify', '+222222222'], { kind: 'verify', number: '+222222222' }],
     [['trust', '+222222222'], { kind: 'trust', number: '+222222222' }],
+    [['trust', '+222222222', ...'12345 '.repeat(12).trim().split(' ')], { kind: 'trust', number: '+222222222', compared: '12345 '.repeat(12).trim() }],
+    [['trust', '+222222222', '1'.repeat(60)], { kind: 'trust', number: '+222222222', compared: '1'.repeat(60) }],
     [['unregister'], { kind: 'unregister' }],
     [['help', 'send'], { kind: 'help', topic: 'send' }],
   ])('%j', (words, command) => {
     expect(parseCommand(words)).toEqual({ ok: true, command });
+  });
+
+  it('refuses a trust whose safety number is not 60 digits', () => {
+    expect(parseCommand(['trust', '+222222222', '12345'])).toEqual({ ok: false, message: 'not a safety number (60 digits, as verify prints it): 12345' });
+    expect(parseCommand(['trust', '+222222222', 'x'.repeat(60)])).toMatchObject({ ok: false });
   });
 
   it('refuses wrong arity and unknown words with the usage', () => {

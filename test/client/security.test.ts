@@ -216,3 +216,51 @@ describe('a server with another server_id', () => {
     }
   });
 });
+
+describe('trust, given the safety number the user compared', () => {
+  const DAVE = '+15552220004';
+  const ERIN = '+15552220005';
+  let server: TestServer;
+  const clients: TestClient[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({ rateLimits: false });
+  });
+
+  afterAll(async () => {
+    for (const client of clients) await client.dispose();
+    await server?.stop();
+  });
+
+  /** Dave on a new phone: the number registered again with a new identity key, and a message to Erin from it. */
+  async function daveReinstalls(previous: TestClient): Promise<TestClient> {
+    await previous.client.unregister();
+    const dave = await registeredClient(server.address, DAVE);
+    clients.push(dave);
+    await dave.client.send(ERIN, 'new phone');
+    return dave;
+  }
+
+  it('refuses once the key has changed again since, and accepts the current one', async () => {
+    const erin = await registeredClient(server.address, ERIN);
+    const firstDave = await registeredClient(server.address, DAVE);
+    clients.push(erin, firstDave);
+    await erin.client.send(DAVE, 'hello');
+
+    const secondDave = await daveReinstalls(firstDave);
+    await erin.client.receive();
+    const compared = await erin.client.safetyNumber(DAVE);
+    // Between Erin's verify and her trust, the key changes again (a server can hand out any key for a number).
+    await daveReinstalls(secondDave);
+    await erin.client.receive();
+
+    await expect(erin.client.trust(DAVE, compared)).rejects.toMatchObject({ code: 'safety_number_mismatch' });
+    await expect(erin.client.send(DAVE, 'still blocked')).rejects.toMatchObject({ code: 'untrusted_identity' });
+
+    const current = await erin.client.safetyNumber(DAVE);
+    expect(current).not.toBe(compared);
+    // Spaces or not, as the user copied it.
+    expect(await erin.client.trust(DAVE, current.replace(/ /g, ''))).toBe(current);
+    await erin.client.send(DAVE, 'welcome back');
+  });
+});

@@ -278,6 +278,37 @@ describe('App', () => {
     await waitForFrame(lastFrame, 'welcome back');
   });
 
+  it('/trust accepts only the key whose safety number /verify showed', async () => {
+    const alice = await open(true);
+    const bob = await contact();
+    await alice.client.send(bob.client.number, 'before');
+    const reinstall = async (previous: { client: { unregister(): Promise<void> } }) => {
+      await previous.client.unregister();
+      const next = await registeredClient(server.address, bob.client.number);
+      opened.push(next);
+      await next.client.send(alice.client.number, 'new phone');
+      return next;
+    };
+    const newBob = await reinstall(bob);
+
+    const { lastFrame, stdin } = await mount(alice);
+    await waitForFrame(lastFrame, `${bob.client.number}'s safety number changed`);
+    await type(stdin, `/verify ${bob.client.number}`, KEYS.enter);
+    await waitForFrame(lastFrame, 'sees the same 60 digits');
+    const shown = await alice.client.safetyNumber(bob.client.number);
+    // The key changes again while the user compares; the live stream brings it in.
+    await reinstall(newBob);
+    await alice.log.waitFor((events) => events.filter((e) => e.event === 'message').length >= 2, 20_000, "the second new phone's message");
+    expect(await alice.client.safetyNumber(bob.client.number)).not.toBe(shown);
+
+    await type(stdin, KEYS.escape, `/trust ${bob.client.number}`, KEYS.enter);
+    await waitForFrame(lastFrame, 'changed again');
+    await type(stdin, KEYS.ctrlU, `/verify ${bob.client.number}`, KEYS.enter);
+    await waitForFrame(lastFrame, 'sees the same 60 digits');
+    await type(stdin, KEYS.escape, `/trust ${bob.client.number}`, KEYS.enter);
+    await waitForFrame(lastFrame, (f) => f.includes('trusted') && !f.includes('Sending is paused'));
+  });
+
   it('shows errors in the status bar and keeps running', async () => {
     const alice = await open(true);
     const { lastFrame, stdin } = await mount(alice);

@@ -37,6 +37,12 @@ export function useChatActions(
     const { dispatch } = store;
     let nextLocalId = -1;
     let unregisterAskedAt = 0;
+    /** The safety number last shown for each contact (/verify, /fetch_keys): what /trust accepts. */
+    const shownSafetyNumbers = new Map<string, string>();
+    const showSafetyNumber = (number: string, safetyNumber: string): void => {
+      shownSafetyNumbers.set(number, safetyNumber);
+      dispatch({ type: 'panel', panel: { kind: 'verify', number, safetyNumber } });
+    };
     const fail = (err: unknown): void => dispatch({ type: 'error', message: describeError(err), code: ClientError.is(err) ? err.code : undefined });
     const notice = (text: string): void => dispatch({ type: 'notice', text });
 
@@ -137,7 +143,7 @@ export function useChatActions(
           return true;
         case 'fetchKeys':
           client.fetchKeys(command.number).then((safetyNumber) => {
-            dispatch({ type: 'panel', panel: { kind: 'verify', number: command.number, safetyNumber } });
+            showSafetyNumber(command.number, safetyNumber);
             refreshConversations();
           }, fail);
           return true;
@@ -152,12 +158,13 @@ export function useChatActions(
           return true;
         case 'verify':
           client.safetyNumber(command.number).then(
-            (safetyNumber) => dispatch({ type: 'panel', panel: { kind: 'verify', number: command.number, safetyNumber } }),
+            (safetyNumber) => showSafetyNumber(command.number, safetyNumber),
             fail,
           );
           return true;
         case 'trust':
-          client.trust(command.number).then(() => {
+          // Only the key whose safety number the user was shown, if /verify showed one: the server may have swapped it since.
+          client.trust(command.number, shownSafetyNumbers.get(command.number)).then(() => {
             notice(`trusted ${command.number}'s new identity`);
             refreshConversations();
           }, fail);

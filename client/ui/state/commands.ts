@@ -29,7 +29,7 @@ export const COMMAND_HELP: ReadonlyArray<readonly [usage: string, meaning: strin
   ['/register, /r', 'register (/r: else receive)'],
   ['/fetch_keys, /f <number>', 'fetch keys, safety number'],
   ['/verify <number>', 'compare the safety number'],
-  ['/trust <number>', 'accept a new identity key'],
+  ['/trust <number>', 'accept the key /verify showed'],
   ['/recv', 'fetch what is queued'],
   ['/search <text>', 'search local history'],
   ['/unregister', 'delete the account (type it twice)'],
