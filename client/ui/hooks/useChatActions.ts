@@ -53,6 +53,8 @@ export function useChatActions(
         return false;
       }
       const localId = nextLocalId--;
+      // Decided now: the first conversation opens by itself when it is listed, which may happen before the send returns.
+      const offScreen = to !== store.getState().open;
       dispatch({ type: 'sendStarted', localId, conversation: to, text, at: Date.now() });
       // The database knows how it went (stored? queued for reconnect? failed?): read it back.
       const settle = (error?: string): void =>
@@ -61,7 +63,7 @@ export function useChatActions(
         () => {
           settle();
           // /send to a conversation not on screen: say it went.
-          if (to !== store.getState().open) notice(`sent to ${to}`);
+          if (offScreen) notice(`sent to ${to}`);
         },
         (err: unknown) => {
           settle(describeError(err));
