@@ -2,7 +2,7 @@
  * `npm run server -- [options]`, and the operator command
  * `npm run server -- accounts delete <number> [--db FILE]`.
  */
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { DEFAULT_CONFIG } from './config.js';
@@ -115,6 +115,24 @@ function deleteAccount(number: string | undefined, dbPath: string): void {
   }
 }
 
+/** SQLite's files beside the database, made with its mode. */
+const COMPANION_SUFFIXES = ['', '-wal', '-shm'];
+
+/**
+ * The database holds who talks to whom and the ciphertexts they queue: no
+ * other local user may read it. What this process creates is owner-only
+ * (umask), and files an earlier version left readable lose their group and
+ * other bits.
+ */
+function keepDatabaseToOwner(dbPath: string): void {
+  process.umask(0o077);
+  for (const path of COMPANION_SUFFIXES.map((suffix) => dbPath + suffix)) {
+    if (!existsSync(path)) continue;
+    const mode = statSync(path).mode & 0o777;
+    if ((mode & 0o077) !== 0) chmodSync(path, mode & 0o700);
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv);
   if (values.help) {
@@ -122,6 +140,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const dbPath = resolve(values.db ?? DEFAULT_CONFIG.dbPath);
+  keepDatabaseToOwner(dbPath);
   if (positionals[0] === 'accounts' && positionals[1] === 'delete') return deleteAccount(positionals[2], dbPath);
   if (positionals.length > 0) throw new UsageError(`unknown command "${positionals.join(' ')}"`);
 

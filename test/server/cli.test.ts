@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../proto/loader.js';
 import { MIGRATIONS } from '../../server/storage/migrations.js';
@@ -145,5 +145,44 @@ describe('a running server', () => {
     const fresh = await spawnServer({ dbPath: join(dir, 'fresh.db') });
     await fresh.stop();
     expect(fresh.output()).not.toContain('upgrading');
+  });
+});
+
+describe('the server database on disk: who talks to whom, and their queued ciphertexts', () => {
+  const modeOf = (path: string): string => (statSync(path).mode & 0o777).toString(8);
+  let umask: number;
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir();
+    // The common default, which the spawned server inherits: new files readable by everyone.
+    umask = process.umask(0o022);
+  });
+  afterEach(() => {
+    process.umask(umask);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Starts the server on `dbPath`, writes once (so the WAL exists), and reports the modes while it runs. */
+  async function modesWhileRunning(dbPath: string): Promise<Record<string, string>> {
+    const server = await spawnServer({ dbPath });
+    const stubs = connect(server.address);
+    try {
+      await register(stubs, freshNumber());
+      return { folder: modeOf(dirname(dbPath)), database: modeOf(dbPath), wal: modeOf(`${dbPath}-wal`), shm: modeOf(`${dbPath}-shm`) };
+    } finally {
+      stubs.close();
+      await server.stop();
+    }
+  }
+
+  it('is created owner-only under a umask of 022, with its folder', async () => {
+    expect(await modesWhileRunning(join(dir, 'new', 'server.db'))).toEqual({ folder: '700', database: '600', wal: '600', shm: '600' });
+  });
+
+  it('is tightened when an earlier run left it readable by others', async () => {
+    const dbPath = join(dir, 'server.db');
+    writeFileSync(dbPath, '', { mode: 0o644 });
+    writeFileSync(`${dbPath}-shm`, '', { mode: 0o664 });
+    expect(await modesWhileRunning(dbPath)).toMatchObject({ database: '600', wal: '600', shm: '600' });
   });
 });
