@@ -81,7 +81,7 @@ function humanLine(line: OutputLine): string | undefined {
     case 'status':
       return line.status === 'failed' ? `message to ${line.conversation} at ${time(line.timestamp)} failed: ${line.error ?? 'unknown reason'}` : undefined;
     case 'identity_changed':
-      return `the safety number with ${line.number} changed: check it with "verify ${line.number}", accept it with "trust ${line.number}"`;
+      return `the safety number with ${line.number} changed: check it with "verify ${line.number}", then accept that one with "trust ${line.number} <safety number>"`;
     case 'trusted':
       return `trusted ${line.number}; safety number ${line.safety_number}`;
     case 'connection':
