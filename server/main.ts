@@ -115,8 +115,8 @@ function deleteAccount(number: string | undefined, dbPath: string): void {
   }
 }
 
-/** SQLite's files beside the database, made with its mode. */
-const COMPANION_SUFFIXES = ['', '-wal', '-shm'];
+/** The database file and the two SQLite keeps beside it (made with the database's mode). */
+const DATABASE_FILE_SUFFIXES = ['', '-wal', '-shm'];
 
 /**
  * The database holds who talks to whom and the ciphertexts they queue: no
@@ -126,7 +126,7 @@ const COMPANION_SUFFIXES = ['', '-wal', '-shm'];
  */
 function keepDatabaseToOwner(dbPath: string): void {
   process.umask(0o077);
-  for (const path of COMPANION_SUFFIXES.map((suffix) => dbPath + suffix)) {
+  for (const path of DATABASE_FILE_SUFFIXES.map((suffix) => dbPath + suffix)) {
     if (!existsSync(path)) continue;
     const mode = statSync(path).mode & 0o777;
     if ((mode & 0o077) !== 0) chmodSync(path, mode & 0o700);
