@@ -92,7 +92,7 @@ export function trust(ctx: ClientContext, number: string, compared?: string): st
   if (compared !== undefined && digitsOf(compared) !== digitsOf(safety)) {
     throw new ClientError(
       'safety_number_mismatch',
-      `the key of ${number} changed again since that safety number: compare the new one with "verify ${number}"`,
+      `${number}'s key changed since you compared it: compare the new one ("verify ${number}")`,
     );
   }
   setIdentityTrusted(ctx.db, number, Date.now());

@@ -302,7 +302,7 @@ describe('App', () => {
     expect(await alice.client.safetyNumber(bob.client.number)).not.toBe(shown);
 
     await type(stdin, KEYS.escape, `/trust ${bob.client.number}`, KEYS.enter);
-    await waitForFrame(lastFrame, 'changed again');
+    await waitForFrame(lastFrame, 'key changed since you compared');
     await type(stdin, KEYS.ctrlU, `/verify ${bob.client.number}`, KEYS.enter);
     await waitForFrame(lastFrame, 'sees the same 60 digits');
     await type(stdin, KEYS.escape, `/trust ${bob.client.number}`, KEYS.enter);
