@@ -56,7 +56,9 @@ function mainPane(state: UiState, layout: ScreenLayout) {
       return <HelpView width={width} height={height} scroll={state.panel.scroll} />;
     }
     case 'verify':
-      return <VerifyView ownNumber={state.ownNumber} number={state.panel.number} safetyNumber={state.panel.safetyNumber} />;
+      return (
+        <VerifyView ownNumber={state.ownNumber} number={state.panel.number} safetyNumber={state.panel.safetyNumber} stale={state.panel.stale ?? false} />
+      );
     case 'search':
       return <SearchView text={state.panel.text} results={state.panel.results} height={layout.mainHeight - 2} now={now} />;
     case 'none': {

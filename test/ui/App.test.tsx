@@ -300,6 +300,8 @@ describe('App', () => {
     await reinstall(newBob);
     await alice.log.waitFor((events) => events.filter((e) => e.event === 'message').length >= 2, 20_000, "the second new phone's message");
     expect(await alice.client.safetyNumber(bob.client.number)).not.toBe(shown);
+    // The panel still open on the old digits says they are out of date.
+    await waitForFrame(lastFrame, 'key changed while this was open');
 
     await type(stdin, KEYS.escape, `/trust ${bob.client.number}`, KEYS.enter);
     await waitForFrame(lastFrame, 'key changed since you compared');

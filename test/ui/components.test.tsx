@@ -213,9 +213,17 @@ describe('InputLine in a long line', () => {
 describe('VerifyView', () => {
   it('groups the 60 digits and explains that both sides compare the same number', async () => {
     const digits = '123451234512345123451234512345123451234512345123451234512345';
-    const frame = await frameOf(<VerifyView ownNumber={ME} number={BOB} safetyNumber={digits} />);
+    const frame = await frameOf(<VerifyView ownNumber={ME} number={BOB} safetyNumber={digits} stale={false} />);
     expect(frame).toContain('12345 12345 12345 12345');
     expect(frame.match(/12345 12345 12345 12345/g)).toHaveLength(3);
     expect(frame).toContain(`${BOB} sees the same 60 digits`);
+    expect(frame).not.toContain('no longer theirs');
+  });
+
+  it('says so when the key changed since the digits were shown', async () => {
+    const digits = '123451234512345123451234512345123451234512345123451234512345';
+    const frame = await frameOf(<VerifyView ownNumber={ME} number={BOB} safetyNumber={digits} stale />);
+    expect(frame).toContain(`${BOB}'s key changed while this was open`);
+    expect(frame).toContain('no longer theirs');
   });
 });

@@ -147,6 +147,14 @@ describe('historyLayout', () => {
 });
 
 describe('uiReducer', () => {
+  it("marks the safety number on screen stale when that contact's key changes, and only that contact's", () => {
+    const shown = stateWith({ type: 'panel', panel: { kind: 'verify', number: BOB, safetyNumber: '1'.repeat(60) } });
+    const changed = (number: string) =>
+      uiReducer(shown, { type: 'clientEvents', events: [{ event: 'identity_changed', number }], conversations: [summary(BOB, 30), summary(CAROL, 20)] });
+    expect(changed(CAROL).panel).toEqual({ kind: 'verify', number: BOB, safetyNumber: '1'.repeat(60) });
+    expect(changed(BOB).panel).toEqual({ kind: 'verify', number: BOB, safetyNumber: '1'.repeat(60), stale: true });
+  });
+
   it('lists conversations most recent first and opens the newest', () => {
     const state = stateWith();
     expect(visibleConversations(state).map((c) => c.number)).toEqual([CAROL, BOB]);

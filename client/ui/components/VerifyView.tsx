@@ -5,6 +5,8 @@ export interface VerifyViewProps {
   ownNumber: string;
   number: string;
   safetyNumber: string;
+  /** The contact's key changed since these digits were shown. */
+  stale: boolean;
 }
 
 /** The safety number and what to do with it: both sides see the same 60 digits. */
@@ -14,9 +16,14 @@ export function VerifyView(props: VerifyViewProps) {
       <Text bold wrap="truncate-end">
         Safety number with {props.number} (Esc to close)
       </Text>
+      {props.stale && (
+        <Text bold color="red" wrap="wrap">
+          {`⚠ ${props.number}'s key changed while this was open: these digits are no longer theirs. Run /verify ${props.number} again.`}
+        </Text>
+      )}
       <Box flexDirection="column" marginY={1} paddingX={2}>
         {safetyNumberRows(props.safetyNumber).map((row, i) => (
-          <Text key={i} bold color="green">
+          <Text key={i} bold={!props.stale} color={props.stale ? 'gray' : 'green'} strikethrough={props.stale}>
             {row}
           </Text>
         ))}

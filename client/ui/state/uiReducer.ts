@@ -136,8 +136,14 @@ function applyEvent(state: UiState, event: ClientEvent): UiState {
       return { ...state, registration: 'unregistered' };
     case 'error':
       return { ...state, notice: undefined, lastError: forStatusBar(event.message), lastErrorCode: event.code };
+    case 'identity_changed': {
+      // A user comparing these digits with the contact must not go on comparing old ones.
+      const { panel } = state;
+      if (panel.kind !== 'verify' || panel.number !== event.number) return state;
+      return { ...state, panel: { ...panel, stale: true } };
+    }
     default:
-      // message: appendIncoming, once per batch. keys, sent, receipt, identity_changed,
+      // message: appendIncoming, once per batch. keys, sent, receipt,
       // trusted: the conversation list read with the batch shows them.
       return state;
   }

@@ -10,7 +10,8 @@ export type Panel =
   | { kind: 'none' }
   /** `scroll`: lines scrolled down from the top (PgUp/PgDn). */
   | { kind: 'help'; scroll: number }
-  | { kind: 'verify'; number: string; safetyNumber: string }
+  /** `stale`: the contact's key changed while the panel was open, so these digits are no longer theirs. */
+  | { kind: 'verify'; number: string; safetyNumber: string; stale?: boolean }
   | { kind: 'search'; text: string; results: ChatMessage[] };
 
 export type Registration = 'unregistered' | 'registering' | 'registered';
