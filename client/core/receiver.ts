@@ -53,7 +53,7 @@ import { oweReceipt } from './storage/receiptQueries.js';
 export const MAX_DECRYPT_ATTEMPTS = 3;
 /** Batches stored and waiting for their flush and ack while the next one is decrypted. */
 const MAX_UNACKED_BATCHES = 2;
-/** Longer than any E.164 number (at most 16 characters), so a contact's is recorded whole. */
+/** Of a refused sender, what is recorded and quoted: longer than any E.164 number (at most 16 characters). */
 const MAX_RECORDED_SOURCE = 32;
 const WHISPER_MESSAGE_TYPE = 2;
 const PREKEY_MESSAGE_TYPE = 3;
@@ -258,7 +258,7 @@ async function decryptOne(stores: ProtocolStores, local: LocalIdentity, envelope
  * session with ourselves would hold both ends of it).
  */
 function refusedEnvelope(envelope: Envelope__Output, ownNumber: string): string | undefined {
-  if (!isValidNumber(envelope.source)) return `the server named a sender that is not a phone number (${JSON.stringify(envelope.source.slice(0, 32))})`;
+  if (!isValidNumber(envelope.source)) return `the server named a sender that is not a phone number (${JSON.stringify(envelope.source.slice(0, MAX_RECORDED_SOURCE))})`;
   if (envelope.source === ownNumber) return 'the server named our own number as its sender';
   if (envelope.type !== WHISPER_MESSAGE_TYPE && envelope.type !== PREKEY_MESSAGE_TYPE) return `unsupported ciphertext type ${envelope.type}`;
   return undefined;
