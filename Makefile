@@ -42,8 +42,13 @@ client: build
 demo: build
 	@bash client/demo.sh
 
+# MALLOC=jemalloc preloads Debian's libjemalloc2 into the whole bench, its
+# limits too, so each ratio still compares like with like (README, Performance).
+JEMALLOC := $(firstword $(wildcard /usr/lib/*/libjemalloc.so.2 /usr/lib/libjemalloc.so.2))
+BENCH_PRELOAD = $(if $(MALLOC),$(if $(filter jemalloc,$(MALLOC)),$(if $(JEMALLOC),LD_PRELOAD=$(JEMALLOC),$(error MALLOC=jemalloc needs libjemalloc.so.2: apt-get install libjemalloc2)),$(error MALLOC can only be jemalloc)))
+
 bench: build
-	node dist/bench/main.js $(if $(QUICK),--quick,)
+	$(BENCH_PRELOAD) node dist/bench/main.js $(if $(QUICK),--quick,)
 
 clean:
 	rm -rf dist

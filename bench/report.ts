@@ -112,7 +112,7 @@ export function renderTable(run: BenchRun): string {
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
   const lines = [
     `e2ee-chat bench (${run.mode}), ${run.startedAt}, ${run.durationSeconds.toFixed(0)} s`,
-    `${run.machine.cpuModel}, ${run.machine.cores} cores, node ${run.machine.node}, SQLite syncs with ${run.machine.sqliteSync}, commit ${run.machine.gitCommit ?? 'unknown'}`,
+    `${run.machine.cpuModel}, ${run.machine.cores} cores, node ${run.machine.node}, SQLite syncs with ${run.machine.sqliteSync}, ${run.machine.allocator}, commit ${run.machine.gitCommit ?? 'unknown'}`,
     `load average (1 min) ${run.machine.loadAverageAtStart[0] ?? '?'} at start, ${run.loadAverageAtEnd[0] ?? '?'} at end`,
     '',
     line(header),

@@ -17,6 +17,8 @@ export interface MachineFacts {
   gitCommit: string | null;
   /** How the installed SQLite syncs a commit (Makefile: built with HAVE_FDATASYNC or not). */
   sqliteSync: 'fdatasync' | 'fsync';
+  /** The malloc this process and its children use: the C library's, or one preloaded (`make bench MALLOC=jemalloc`). */
+  allocator: string;
 }
 
 const PACKAGES_UNDER_TEST = ['@grpc/grpc-js', '@signalapp/libsignal-client', 'better-sqlite3'];
@@ -34,6 +36,7 @@ export function machineFacts(): MachineFacts {
     packages: Object.fromEntries(PACKAGES_UNDER_TEST.map((name) => [name, installedVersion(name)])),
     gitCommit: gitCommit(),
     sqliteSync: sqliteSync(),
+    allocator: allocator(),
   };
 }
 
@@ -51,6 +54,21 @@ function installedVersion(name: string): string {
 function sqliteSync(): 'fdatasync' | 'fsync' {
   const addon = readFileSync(join(projectRoot(), 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'));
   return addon.includes('fdatasync') ? 'fdatasync' : 'fsync';
+}
+
+/**
+ * A preloaded allocator shows among the libraries mapped into this process;
+ * the children (server, clients) inherit LD_PRELOAD and so the same one.
+ */
+function allocator(): string {
+  let maps: string;
+  try {
+    maps = readFileSync('/proc/self/maps', 'utf8');
+  } catch {
+    return 'the platform malloc';
+  }
+  const preloaded = ['jemalloc', 'mimalloc', 'tcmalloc'].find((name) => maps.includes(`lib${name}`));
+  return preloaded ?? (os.platform() === 'linux' ? 'glibc malloc' : 'the platform malloc');
 }
 
 /** The commit measured, or null outside a git checkout (a tarball, say). */
