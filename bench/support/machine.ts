@@ -68,7 +68,9 @@ function allocator(): string {
     return 'the platform malloc';
   }
   const preloaded = ['jemalloc', 'mimalloc', 'tcmalloc'].find((name) => maps.includes(`lib${name}`));
-  return preloaded ?? (os.platform() === 'linux' ? 'glibc malloc' : 'the platform malloc');
+  if (preloaded) return preloaded;
+  const glibc = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
+  return glibc ? `glibc ${glibc} malloc` : 'the platform malloc';
 }
 
 /** The commit measured, or null outside a git checkout (a tarball, say). */
