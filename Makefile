@@ -45,7 +45,12 @@ demo: build
 # MALLOC=jemalloc preloads Debian's libjemalloc2 into the whole bench, its
 # limits too, so each ratio still compares like with like (README, Performance).
 JEMALLOC := $(firstword $(wildcard /usr/lib/*/libjemalloc.so.2 /usr/lib/libjemalloc.so.2))
-BENCH_PRELOAD = $(if $(MALLOC),$(if $(filter jemalloc,$(MALLOC)),$(if $(JEMALLOC),LD_PRELOAD=$(JEMALLOC),$(error MALLOC=jemalloc needs libjemalloc.so.2: apt-get install libjemalloc2)),$(error MALLOC can only be jemalloc)))
+# Recursive (=): the errors stop only a bench that asked for it.
+ifeq ($(MALLOC),jemalloc)
+BENCH_PRELOAD = LD_PRELOAD=$(or $(JEMALLOC),$(error MALLOC=jemalloc needs libjemalloc.so.2: apt-get install libjemalloc2))
+else ifneq ($(MALLOC),)
+BENCH_PRELOAD = $(error MALLOC can only be jemalloc)
+endif
 
 bench: build
 	$(BENCH_PRELOAD) node dist/bench/main.js $(if $(QUICK),--quick,)
